@@ -1,0 +1,85 @@
+import { useState, type FormEvent } from "react";
+import type { BuildConfig, BuildFlow } from "../api/types";
+import { ICE40_DEVICES } from "../lib/devices";
+
+interface Props {
+  pcfFiles: string[];
+  busy: boolean;
+  onSubmit: (config: BuildConfig) => void;
+}
+
+export function BuildForm({ pcfFiles, busy, onSubmit }: Props) {
+  const [flow, setFlow] = useState<BuildFlow>("ice40");
+  const [top, setTop] = useState("");
+  const [device, setDevice] = useState("up5k");
+  const [pkg, setPkg] = useState("");
+  const [pcf, setPcf] = useState(pcfFiles[0] ?? "");
+  const [frequency, setFrequency] = useState("12");
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const config: BuildConfig = { flow };
+    if (top.trim()) config.top = top.trim();
+    if (flow === "ice40") {
+      config.device = device;
+      if (pkg.trim()) config.package = pkg.trim();
+      if (pcf) config.pcf = pcf;
+      const mhz = Number(frequency);
+      if (frequency.trim() && Number.isFinite(mhz) && mhz > 0) config.frequency_mhz = mhz;
+    }
+    onSubmit(config);
+  };
+
+  return (
+    <form className="run-form" onSubmit={submit} aria-label="Build">
+      <h3>Build</h3>
+      <label>
+        Flow
+        <select value={flow} onChange={(e) => setFlow(e.target.value as BuildFlow)}>
+          <option value="ice40">iCE40 (synth + place & route + bitstream)</option>
+          <option value="synth">Synthesis only</option>
+        </select>
+      </label>
+      <label>
+        Top module
+        <input value={top} onChange={(e) => setTop(e.target.value)} placeholder="auto-detect" pattern="[A-Za-z_][A-Za-z0-9_$]*" />
+      </label>
+      {flow === "ice40" && (
+        <>
+          <label>
+            Device
+            <select value={device} onChange={(e) => setDevice(e.target.value)}>
+              {Object.keys(ICE40_DEVICES).map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Package
+            <input value={pkg} onChange={(e) => setPkg(e.target.value)} placeholder={ICE40_DEVICES[device]} />
+          </label>
+          <label>
+            Constraints (.pcf)
+            <select value={pcf} onChange={(e) => setPcf(e.target.value)}>
+              <option value="">none</option>
+              {pcfFiles.map((path) => (
+                <option key={path} value={path}>
+                  {path}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Frequency (MHz)
+            <input type="number" min="0.001" max="1000" step="any" value={frequency} onChange={(e) => setFrequency(e.target.value)} />
+          </label>
+        </>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        Build
+      </button>
+    </form>
+  );
+}

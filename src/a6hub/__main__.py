@@ -1,0 +1,3 @@
+from a6hub.cli.main import main
+
+main()

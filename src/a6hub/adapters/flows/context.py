@@ -1,0 +1,72 @@
+"""What every step of a flow needs: the sink, the work directory, the deadline and the limits."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+from a6hub.adapters.flows.base import FlowError, FlowSink
+from a6hub.adapters.flows.process import ToolLimits, describe_exit
+from a6hub.adapters.flows.progress import StepProgress, ToolWatcher
+from a6hub.adapters.flows.runner import Deadline, OutputWatcher, ToolCall, run_tool
+from a6hub.domain.jobs import Flow
+
+REPORTS_FILE = "reports.json"
+
+
+class FlowContext:
+    """Runs the steps of one flow in their declared order and reports them to the sink."""
+
+    def __init__(
+        self, flow: Flow, workdir: Path, sink: FlowSink, deadline: Deadline, limits: ToolLimits
+    ) -> None:
+        self.flow, self.workdir, self.sink, self.deadline, self.limits = flow, workdir, sink, deadline, limits
+        self._pending = list(flow.step_names)
+        self.progress = StepProgress(sink)
+
+    def step(self, name: str) -> StepProgress:
+        """Start step ``name``, which must be the next one of the flow."""
+        expected = self._pending.pop(0) if self._pending else None
+        if name != expected:
+            raise RuntimeError(f"flow {self.flow.name!r}: step {name!r} started, {expected!r} expected")
+        self.sink.step_started(name)
+        self.log(f"==> {self.flow.step(name).label}")
+        self.progress = StepProgress(self.sink)
+        return self.progress
+
+    def finish(self) -> None:
+        if self._pending:
+            raise RuntimeError(f"flow {self.flow.name!r} ended before steps {self._pending}")
+
+    def log(self, *lines: str) -> None:
+        """Show lines to the user (each gets its newline)."""
+        self.sink.log("".join(f"{line}\n" for line in lines))
+
+    def run(self, call: ToolCall, watcher: OutputWatcher | None = None) -> int:
+        """Run a tool (its command line is shown first) and return its exit code."""
+        self.log("$ " + shlex.join([Path(call.argv[0]).name, *call.argv[1:]]))
+        return run_tool(
+            call,
+            workdir=self.workdir,
+            sink=self.sink,
+            deadline=self.deadline,
+            limits=self.limits,
+            watcher=watcher,
+        )
+
+    def check(self, what: str, tool: str, returncode: int, watcher: ToolWatcher) -> None:
+        """Raise ``FlowError("<what> failed: <the tool's error line>")`` unless the tool succeeded."""
+        if returncode == 0:
+            return
+        if returncode > 0 and watcher.error_line:
+            raise FlowError(f"{what} failed: {watcher.error_line}")
+        detail = describe_exit(tool, returncode, self.limits)
+        if watcher.last_line:
+            detail += f"; its last message: {watcher.last_line}"
+        raise FlowError(f"{what} failed: {detail}")
+
+    def write_reports(self, reports: dict[str, object]) -> Path:
+        path = self.workdir / REPORTS_FILE
+        path.write_text(json.dumps(reports, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return path

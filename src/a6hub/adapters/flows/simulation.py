@@ -1,0 +1,106 @@
+"""The simulation flow: initialization, verilog_copy, compile, run, reports."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from a6hub.adapters.flows.base import (
+    FlowError,
+    FlowFailedWithResult,
+    FlowResult,
+    FlowSink,
+    FlowTimedOut,
+    SourceFile,
+)
+from a6hub.adapters.flows.context import FlowContext
+from a6hub.adapters.flows.iverilog import SimulationWatcher, compile_testbench, run_simulation
+from a6hub.adapters.flows.process import ToolLimits
+from a6hub.adapters.flows.runner import Deadline
+from a6hub.adapters.flows.sources import copy_step, select_hdl
+from a6hub.adapters.flows.tools import iverilog_version, require_iverilog
+from a6hub.domain.job_config import SimulationConfig
+from a6hub.domain.jobs import FLOWS
+
+WAVEFORM_SUFFIXES = (".vcd", ".fst", ".lxt", ".lxt2", ".ghw")
+RUN_TIMEOUT_HINT = (
+    "make sure the testbench ends with $finish (a free-running clock or a `forever` loop never "
+    "stops on its own), or raise config.timeout_s"
+)
+
+
+def simulate(
+    config: SimulationConfig,
+    sources: list[SourceFile],
+    workdir: Path,
+    sink: FlowSink,
+    *,
+    timeout_s: float,
+    limits: ToolLimits,
+) -> FlowResult:
+    """Compile and run the testbench ``config.top``; fails on a non-zero exit or an ERROR/FATAL line."""
+    seconds = min(timeout_s, float(config.timeout_s))
+    ctx = FlowContext(FLOWS["simulation"], workdir, sink, Deadline.after(seconds), limits)
+    ctx.step("initialization")
+    iverilog, vvp = require_iverilog()
+    ctx.log(
+        "a6hub simulation flow",
+        f"Tools: {iverilog_version(iverilog)}",
+        f"Testbench top module: {config.top}",
+        f"Time limit: {seconds:g} s",
+    )
+    ctx.step("verilog_copy")
+    uploaded = {workdir / path for path in copy_step(ctx.log, sources, workdir)}
+    files = select_hdl(config.files, sources, skip_testbenches=False)
+    ctx.step("compile")
+    compile_testbench(ctx, iverilog, files, top=config.top)
+    ctx.step("run")
+    ctx.deadline = dataclasses.replace(ctx.deadline, hint=RUN_TIMEOUT_HINT)
+    watcher = _run(ctx, vvp, uploaded)
+    ctx.step("reports")
+    result = _result(ctx, watcher, uploaded)
+    ctx.log(result.summary)
+    result.artifacts.append(ctx.write_reports(result.reports))
+    ctx.finish()
+    return result
+
+
+def _run(ctx: FlowContext, vvp: str, uploaded: set[Path]) -> SimulationWatcher:
+    try:
+        watcher = run_simulation(ctx, vvp)
+    except FlowTimedOut:
+        raise
+    except FlowError as exc:
+        raise FlowFailedWithResult(str(exc), FlowResult(artifacts=waveforms(ctx.workdir, uploaded))) from exc
+    if watcher.error_line:
+        more = f" (and {watcher.errors - 1} more)" if watcher.errors > 1 else ""
+        message = f"simulation failed: {watcher.error_line}{more}"
+        raise FlowFailedWithResult(message, _result(ctx, watcher, uploaded))
+    return watcher
+
+
+def _result(ctx: FlowContext, watcher: SimulationWatcher, uploaded: set[Path]) -> FlowResult:
+    waves = waveforms(ctx.workdir, uploaded)
+    names = [str(path.relative_to(ctx.workdir)) for path in waves]
+    reports: dict[str, object] = {
+        "output_lines": watcher.lines,
+        "errors": watcher.errors,
+        "first_error": watcher.error_line,
+        "waveforms": names,
+    }
+    outcome = "failed" if watcher.error_line else "passed"
+    shown = f"; waveforms: {', '.join(names)}" if names else "; no waveform written ($dumpfile)"
+    return FlowResult(artifacts=waves, summary=f"Simulation {outcome}{shown}", reports=reports)
+
+
+def waveforms(workdir: Path, uploaded: set[Path]) -> list[Path]:
+    """Waveform files the simulation wrote anywhere in the workdir (not uploaded ones)."""
+    scratch = workdir / ".tmp"
+    return [
+        path
+        for path in sorted(workdir.rglob("*"))
+        if path.suffix.lower() in WAVEFORM_SUFFIXES
+        and path.is_file()
+        and path not in uploaded
+        and scratch not in path.parents
+    ]

@@ -1,0 +1,77 @@
+"""The ASGI application: REST API, WebSocket gateway and the web app on one port."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from a6hub.api.context import AppContext
+from a6hub.api.errors import install_error_handlers
+from a6hub.api.reaper import reap_forever
+from a6hub.api.routes import auth, files, health, jobs, projects
+from a6hub.config import Settings, get_settings
+from a6hub.gateway import endpoint
+from a6hub.gateway.service import Gateway
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+FRONTEND_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        context = AppContext.create(settings)
+        if migrate:
+            await run_in_threadpool(context.db.migrate)
+        gateway = Gateway(settings, context.db, context.process_id)
+        await gateway.start()
+        app.state.context, app.state.gateway = context, gateway
+        reaper = asyncio.create_task(reap_forever(context))
+        try:
+            yield
+        finally:
+            reaper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reaper
+            await gateway.close()
+            context.close()
+
+    app = FastAPI(
+        title="a6hub",
+        version="0.1.0",
+        description="Upload Verilog, build and simulate it, and watch every step live.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in (auth.router, projects.router, files.router, jobs.router, endpoint.router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(health.router)
+    _mount_frontend(app)
+    return app
+
+
+def _mount_frontend(app: FastAPI) -> None:
+    """Serve the built web app at ``/``; unknown non-API paths get index.html (client-side routes)."""
+    index = FRONTEND_DIST / "index.html"
+    if not index.exists():
+        return
+    app.mount("/assets", StaticFiles(directory=FRONTEND_DIST / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        candidate = (FRONTEND_DIST / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(FRONTEND_DIST):
+            return FileResponse(candidate)
+        return FileResponse(index)

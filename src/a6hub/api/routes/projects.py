@@ -1,0 +1,66 @@
+"""Projects: create, list (mine or public), read, change, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from a6hub.adapters.db import projects as repo
+from a6hub.adapters.db.models import Project
+from a6hub.api.deps import CurrentUser, SessionDep
+from a6hub.api.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
+
+router = APIRouter(prefix="/projects", tags=["projects"])
+
+
+def to_public(project: Project) -> ProjectPublic:
+    return ProjectPublic.model_validate(
+        {
+            **{c: getattr(project, c) for c in ProjectPublic.model_fields if c != "owner_username"},
+            "owner_username": project.owner.username,
+        }
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, operation_id="create_project")
+def create_project(body: ProjectCreate, user: CurrentUser, session: SessionDep) -> ProjectPublic:
+    project = repo.create_project(
+        session, owner_id=user.id, name=body.name, description=body.description, visibility=body.visibility
+    )
+    session.refresh(project)
+    return to_public(project)
+
+
+@router.get("", operation_id="list_projects")
+def list_projects(
+    user: CurrentUser,
+    session: SessionDep,
+    scope: Annotated[Literal["mine", "public"], Query()] = "mine",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ProjectPublic]:
+    found = repo.list_projects(session, user.id, public=scope == "public", limit=limit, offset=offset)
+    return [to_public(project) for project in found]
+
+
+@router.get("/{project_id}", operation_id="get_project")
+def get_project(project_id: int, user: CurrentUser, session: SessionDep) -> ProjectPublic:
+    return to_public(repo.readable_project(session, project_id, user.id))
+
+
+@router.patch("/{project_id}", operation_id="update_project")
+def update_project(
+    project_id: int, body: ProjectUpdate, user: CurrentUser, session: SessionDep
+) -> ProjectPublic:
+    project = repo.writable_project(session, project_id, user.id)
+    repo.update_project(
+        session, project, name=body.name, description=body.description, visibility=body.visibility
+    )
+    return to_public(project)
+
+
+@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_project")
+def delete_project(project_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    session.delete(repo.writable_project(session, project_id, user.id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

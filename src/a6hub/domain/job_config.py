@@ -1,0 +1,83 @@
+"""What a build or a simulation may be asked to do, validated before anything runs.
+
+Config values end up as tool arguments (never through a shell); the patterns below keep
+them to plain identifiers so no value can smuggle in an option or a path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from a6hub.domain.errors import InvalidInput
+from a6hub.domain.jobs import JobType
+from a6hub.domain.paths import normalize_path
+
+ICE40_DEVICES = ("lp384", "lp1k", "lp4k", "lp8k", "hx1k", "hx4k", "hx8k", "up3k", "up5k", "u1k", "u2k", "u4k")
+DEFAULT_PACKAGES = {
+    "lp384": "qn32",
+    "lp1k": "qn84",
+    "lp4k": "cm81",
+    "lp8k": "cm81",
+    "hx1k": "tq144",
+    "hx4k": "tq144",
+    "hx8k": "ct256",
+    "up3k": "sg48",
+    "up5k": "sg48",
+    "u1k": "sg48",
+    "u2k": "sg48",
+    "u4k": "sg48",
+}
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_$]{0,127}$")]
+PackageName = Annotated[str, Field(pattern=r"^[a-z0-9]{2,16}$")]
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    files: list[str] | None = Field(default=None, max_length=500)
+
+    @field_validator("files")
+    @classmethod
+    def _normalize_files(cls, files: list[str] | None) -> list[str] | None:
+        return None if files is None else [normalize_path(path) for path in files]
+
+
+class BuildConfig(_Config):
+    flow: Literal["ice40", "synth"] = "ice40"
+    top: Identifier | None = None  # required when queued; checked against the sources
+    device: Literal[ICE40_DEVICES] = "up5k"  # type: ignore[valid-type]
+    package: PackageName | None = None
+    pcf: str | None = None
+    frequency_mhz: float = Field(default=12.0, gt=0, le=1000)
+
+    @field_validator("pcf")
+    @classmethod
+    def _normalize_pcf(cls, pcf: str | None) -> str | None:
+        return None if pcf is None else normalize_path(pcf)
+
+    @property
+    def resolved_package(self) -> str:
+        return self.package or DEFAULT_PACKAGES[self.device]
+
+
+class SimulationConfig(_Config):
+    top: Identifier
+    timeout_s: int = Field(default=300, ge=1, le=3600)
+
+
+def parse_job_config(job_type: JobType, raw: dict[str, Any]) -> BuildConfig | SimulationConfig:
+    """Validate a job's config; raises :class:`InvalidInput` naming the offending field."""
+    model: type[BuildConfig] | type[SimulationConfig] = (
+        SimulationConfig if job_type is JobType.SIMULATION else BuildConfig
+    )
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "config"
+        raise InvalidInput(f"config.{field}: {first['msg']}", field=f"config.{field}") from exc
+    except InvalidInput as exc:
+        raise InvalidInput(f"config: {exc}", field="config") from exc

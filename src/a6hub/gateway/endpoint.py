@@ -1,0 +1,171 @@
+"""The guide's WebSocket route, its single-use tickets, and the admin view of connections."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request, WebSocket
+from pydantic import BaseModel
+from starlette.websockets import WebSocketDisconnect, WebSocketState
+
+from a6hub.adapters.db.jobs import readable_job
+from a6hub.api.deps import ContextDep, CurrentUser
+from a6hub.api.errors import ws_close_code_for
+from a6hub.domain.errors import DomainError, Forbidden, InvalidInput
+from a6hub.gateway.auth import (
+    TICKET_TTL_S,
+    Credentials,
+    authenticate,
+    issue_ticket,
+    offered_subprotocol,
+    origin_allowed,
+)
+from a6hub.gateway.registry import all_connections
+from a6hub.gateway.service import Gateway
+from a6hub.gateway.session import (
+    CLOSE_POLICY,
+    CLOSE_TOKEN_EXPIRED,
+    CLOSE_TRY_AGAIN,
+    ClientSession,
+    SlowClient,
+)
+
+router = APIRouter(tags=["realtime"])
+
+
+class TicketCreate(BaseModel):
+    job_id: int
+
+
+class TicketPublic(BaseModel):
+    ticket: str
+    expires_in: int
+
+
+def _gateway(request_or_socket: Request | WebSocket) -> Gateway:
+    gateway: Gateway = request_or_socket.app.state.gateway
+    return gateway
+
+
+@router.post("/ws/tickets", status_code=201, operation_id="create_ws_ticket")
+async def create_ticket(
+    body: TicketCreate, user: CurrentUser, context: ContextDep, request: Request
+) -> TicketPublic:
+    """A single-use ticket (valid 60 s) to open one job's WebSocket without putting a JWT in the URL."""
+
+    def check() -> None:
+        with context.db.session() as session:
+            readable_job(session, body.job_id, user.id)
+
+    await asyncio.to_thread(check)
+    ticket = await issue_ticket(_gateway(request).redis, context.settings.redis_keys, user.id, body.job_id)
+    return TicketPublic(ticket=ticket, expires_in=TICKET_TTL_S)
+
+
+@router.get("/admin/connections", operation_id="list_connections")
+async def list_connections(user: CurrentUser, request: Request) -> dict[str, list[dict[str, Any]]]:
+    """Every open socket across all API processes (admins only)."""
+    if not user.is_admin:
+        raise Forbidden("only administrators may list connections")
+    gateway = _gateway(request)
+    return {"connections": await all_connections(gateway.redis, gateway.keys)}
+
+
+def _parse_int(raw: str | None, what: str) -> int | None:
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise InvalidInput(f"{what} must be a non-negative integer")
+    return int(raw)
+
+
+@router.websocket("/ws/jobs/{job_id}/updates")
+async def job_updates(websocket: WebSocket, job_id: str) -> None:
+    """Job events as the guide documents them, with exact replay from ``?since=N``."""
+    gateway = _gateway(websocket)
+    await websocket.accept(subprotocol=offered_subprotocol(websocket))
+    if not origin_allowed(websocket, gateway.settings.origin_allowlist):
+        await websocket.close(CLOSE_POLICY, "origin not allowed")
+        return
+    try:
+        job = _parse_int(job_id, "job id")
+        since = _parse_int(websocket.query_params.get("since"), "since")
+        assert job is not None
+        credentials = await authenticate(websocket, job, _tokens(websocket), gateway.redis, gateway.keys)
+    except DomainError as exc:
+        await websocket.close(ws_close_code_for(exc), exc.message[:120])
+        return
+    await _serve(websocket, gateway, job, since, credentials)
+
+
+def _tokens(websocket: WebSocket) -> Any:
+    return websocket.app.state.context.tokens
+
+
+async def _serve(
+    websocket: WebSocket, gateway: Gateway, job_id: int, since: int | None, credentials: Credentials
+) -> None:
+    settings = gateway.settings
+    session = ClientSession(
+        websocket,
+        job_id,
+        gateway.source,
+        queue_size=settings.ws_send_queue,
+        send_timeout_s=settings.ws_send_timeout_s,
+    )
+    async with gateway.fanout.watch(job_id, session) as channel:
+        try:
+            snapshot = await gateway.snapshot(job_id, credentials.user_id)
+        except DomainError as exc:
+            await websocket.close(ws_close_code_for(exc), exc.message[:120])
+            return
+        channel.start_at(snapshot["last_seq"])
+        done = snapshot.pop("done")
+        connection_id = gateway.registry.add(credentials.user_id, session)
+        gateway.metrics.open_sockets.inc()
+        expiry = _schedule_expiry(session, credentials)
+        try:
+            code = await _run(session, snapshot, since, done)
+        finally:
+            if expiry is not None:
+                expiry.cancel()
+            gateway.registry.remove(connection_id)
+            gateway.metrics.open_sockets.dec()
+            gateway.metrics.frames_out.inc(session.stats.frames_sent)
+    if code == CLOSE_TRY_AGAIN:
+        gateway.metrics.slow_closes.inc()
+    if code is not None and websocket.client_state is WebSocketState.CONNECTED:
+        with contextlib.suppress(RuntimeError, OSError):
+            await websocket.close(code, session.close_reason(code))
+
+
+def _schedule_expiry(session: ClientSession, credentials: Credentials) -> asyncio.TimerHandle | None:
+    if credentials.expires_at is None:
+        return None
+    delay = (credentials.expires_at - datetime.now(UTC)).total_seconds()
+    return asyncio.get_running_loop().call_later(
+        max(delay, 0), session.request_close, CLOSE_TOKEN_EXPIRED, "token expired; sign in again"
+    )
+
+
+async def _run(session: ClientSession, snapshot: dict[str, Any], since: int | None, done: bool) -> int | None:
+    sender = asyncio.create_task(session.run_sender(snapshot, since, done))
+    receiver = asyncio.create_task(session.run_receiver())
+    try:
+        finished, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sender, receiver):
+            task.cancel()
+        await asyncio.gather(sender, receiver, return_exceptions=True)
+    if sender in finished and not sender.cancelled():
+        error = sender.exception()
+        if isinstance(error, SlowClient):
+            return CLOSE_TRY_AGAIN
+        if error is None:
+            return sender.result()
+    if receiver in finished and isinstance(receiver.exception(), WebSocketDisconnect):
+        return None
+    return session.pending_close_code()

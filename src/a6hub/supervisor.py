@@ -1,0 +1,129 @@
+"""``a6hub up``: the whole hub in one command, one process per role, restarted if one dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from types import FrameType
+
+from rich.console import Console
+
+from a6hub.adapters.db.engine import Database
+from a6hub.adapters.redis_server import start_embedded_redis
+from a6hub.bootstrap import ensure_demo_account
+from a6hub.config import Settings
+
+console = Console(highlight=False)
+RESTART_WINDOW_S = 60.0
+MAX_QUICK_RESTARTS = 5
+
+
+@dataclass
+class Role:
+    name: str
+    argv: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    restarts: list[float] = field(default_factory=list)
+
+    def start(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(self.argv, env=env)
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def backoff_s(self) -> float:
+        now = time.monotonic()
+        self.restarts = [moment for moment in self.restarts if now - moment < RESTART_WINDOW_S] + [now]
+        return 0.5 if len(self.restarts) <= MAX_QUICK_RESTARTS else 5.0
+
+
+class Supervisor:
+    def __init__(self, settings: Settings, *, worker_concurrency: int) -> None:
+        self.settings = settings
+        python = [sys.executable, "-m", "a6hub"]
+        self.roles = [
+            Role("api", [*python, "api"]),
+            Role("worker", [*python, "worker", "--concurrency", str(worker_concurrency)]),
+        ]
+        self.redis: subprocess.Popen[bytes] | None = None
+        self._stopping = False
+
+    def run(self) -> int:
+        self._prepare()
+        env = {**os.environ, "A6HUB_DATA_DIR": str(self.settings.data_dir.resolve())}
+        for role in self.roles:
+            role.start(env)
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGTERM, self._stop)
+        try:
+            self._watch(env)
+        finally:
+            self._shutdown()
+        return 0
+
+    def _prepare(self) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.settings.uses_embedded_redis:
+            self.redis = start_embedded_redis(self.settings.embedded_redis_socket)
+            console.print(f"[a6hub] embedded Redis on {self.settings.embedded_redis_socket}")
+        db = Database(self.settings.database_url)
+        db.migrate()
+        self._banner(db)
+        db.dispose()
+
+    def _banner(self, db: Database) -> None:
+        url = f"http://{self.settings.host}:{self.settings.port}"
+        console.print(f"[bold green][a6hub] hub starting at {url}[/]  (API docs: {url}/docs)")
+        console.print(f"[a6hub] database: {db.engine.url.render_as_string(hide_password=True)}")
+        if self.settings.create_demo and self.settings.env != "production":
+            demo = ensure_demo_account(db, self.settings)
+            console.print(
+                f"[a6hub] demo account: username [bold]{demo.username}[/]  password [bold]{demo.password}[/]"
+            )
+        console.print("[a6hub] press Ctrl-C to stop every process of the hub")
+
+    def _watch(self, env: dict[str, str]) -> None:
+        while not self._stopping:
+            time.sleep(0.5)
+            if self.redis is not None and self.redis.poll() is not None and not self._stopping:
+                console.print("[bold red][a6hub] embedded Redis died; restarting it[/]")
+                self.redis = start_embedded_redis(self.settings.embedded_redis_socket)
+            for role in self.roles:
+                code = role.exited()
+                if code is not None and not self._stopping:
+                    delay = role.backoff_s()
+                    console.print(
+                        f"[bold red][a6hub] {role.name} exited ({code}); restarting in {delay:.1f} s[/]"
+                    )
+                    time.sleep(delay)
+                    role.start(env)
+
+    def _stop(self, _signum: int, _frame: FrameType | None) -> None:
+        self._stopping = True
+
+    def _shutdown(self) -> None:
+        console.print("[a6hub] stopping")
+        running = [
+            role.process for role in self.roles if role.process is not None and role.process.poll() is None
+        ]
+        for process in running:
+            process.terminate()
+        _wait_or_kill(running, timeout_s=15)
+        if self.redis is not None and self.redis.poll() is None:
+            self.redis.terminate()
+            _wait_or_kill([self.redis], timeout_s=5)
+        console.print("[a6hub] stopped")
+
+
+def _wait_or_kill(processes: list[subprocess.Popen[bytes]], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
