@@ -56,7 +56,7 @@ def start_embedded_redis(socket_path: Path, timeout_s: float = 10.0) -> subproce
             str(directory / "redis.log"),
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
