@@ -53,8 +53,8 @@ def test_events_published_while_redis_restarts_arrive_once_in_order(
         restarter.join()
         lifecycle.log(job_id, "after the outage\n")
 
-        entries = client.xrange(keys.events_stream(job_id))
-        in_stream = [JobEvent.decode(fields[STREAM_FIELD.encode()]) for _id, fields in entries]
+        entries = client.xrange(keys.events_stream(job_id)) or []
+        in_stream = [JobEvent.decode((fields or {})[STREAM_FIELD.encode()]) for _id, fields in entries]
         with db.session() as session:
             stored = [JobEvent.decode(p) for p in read_event_payloads(session, job_id, 0, 100)]
         assert waited >= 1.0, "the publish should have waited for Redis to come back"

@@ -132,8 +132,8 @@ def _worker_pids(tmp_path: Path) -> list[int]:
             environ = (entry / "environ").read_bytes()
         except OSError:
             continue
-        if b"worker" in cmdline and b"a6hub" in b" ".join(cmdline) and str(tmp_path).encode() in environ:
-            if os.getpgid(int(entry.name)) == int(entry.name):
-                pids.append(int(entry.name))
+        ours = b"worker" in cmdline and b"a6hub" in b" ".join(cmdline) and str(tmp_path).encode() in environ
+        if ours and os.getpgid(int(entry.name)) == int(entry.name):
+            pids.append(int(entry.name))
     assert pids, "the worker process was not found"
     return pids
