@@ -105,3 +105,20 @@ async def test_concurrent_publishing_while_clients_connect_has_no_seam_gaps(hub:
     results = await asyncio.gather(publish(), *(watch(0.02 * n) for n in range(12)))
     for received in results[1:]:
         assert received == list(range(1, total + 3))
+
+
+async def test_a_long_replay_with_live_events_arriving_is_not_cut_as_slow(hub: Hub) -> None:
+    token = hub.user("gina")
+    job_id = hub.job(token)
+    with hub.publisher._db.session() as session:  # history far longer than the 64-frame queue
+        append_events(session, lock_job(session, job_id), [log_event(f"old {n}\n") for n in range(3000)])
+
+    async def publish_live() -> None:
+        for number in range(200):
+            await asyncio.to_thread(hub.lifecycle.log, job_id, f"new {number}\n")
+        await asyncio.to_thread(hub.lifecycle.finish, job_id, JobStatus.CANCELLED)
+
+    async with await connect(f"{hub.ws_base}/{job_id}/updates?since=0&token={token}") as ws:
+        _, messages = await asyncio.gather(publish_live(), collect_until_closed(ws, timeout=120))
+        assert ws.close_code == 1000
+    assert seqs(messages[1:]) == list(range(1, 3000 + 200 + 3))

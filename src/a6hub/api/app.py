@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
@@ -18,12 +19,25 @@ from a6hub.api.context import AppContext
 from a6hub.api.errors import install_error_handlers
 from a6hub.api.reaper import reap_forever
 from a6hub.api.routes import auth, files, health, jobs, projects
+from a6hub.api.schemas import ErrorPublic
 from a6hub.config import Settings, get_settings
 from a6hub.gateway import endpoint
 from a6hub.gateway.service import Gateway
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorPublic, "description": description}
+    for status, description in {
+        401: "Not signed in, or the token is invalid or expired",
+        403: "Visible but not yours to change",
+        404: "Not found (or private and not yours)",
+        409: "Conflict with the current state",
+        413: "Over a size or count limit",
+        422: "Invalid input; the detail names the field",
+        503: "The database or Redis is unreachable; retry shortly",
+    }.items()
+}
 FRONTEND_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
 
 
@@ -56,7 +70,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     install_error_handlers(app)
     for router in (auth.router, projects.router, files.router, jobs.router, endpoint.router):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(health.router)
     _mount_frontend(app)
     return app

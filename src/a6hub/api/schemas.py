@@ -16,7 +16,8 @@ class _Public(BaseModel):
 
 
 class UserCreate(BaseModel):
-    email: str = Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # Written without \s so JSON Schema (ECMA-262) and Python agree on what matches.
+    email: str = Field(max_length=320, pattern=r"^[^@ \t\r\n]+@[^@ \t\r\n]+\.[^@ \t\r\n]+$")
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     password: str = Field(min_length=8, max_length=256)
 

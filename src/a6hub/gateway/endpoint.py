@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from a6hub.adapters.db.jobs import readable_job
 from a6hub.api.deps import ContextDep, CurrentUser
 from a6hub.api.errors import ws_close_code_for
+from a6hub.api.params import MAX_ID
 from a6hub.domain.errors import DomainError, Forbidden, InvalidInput
 from a6hub.gateway.auth import (
     TICKET_TTL_S,
@@ -37,7 +38,7 @@ router = APIRouter(tags=["realtime"])
 
 
 class TicketCreate(BaseModel):
-    job_id: int
+    job_id: int = Field(ge=1, le=MAX_ID)
 
 
 class TicketPublic(BaseModel):
@@ -77,8 +78,8 @@ async def list_connections(user: CurrentUser, request: Request) -> dict[str, lis
 def _parse_int(raw: str | None, what: str) -> int | None:
     if raw is None:
         return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise InvalidInput(f"{what} must be a non-negative integer")
+    if not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_ID:
+        raise InvalidInput(f"{what} must be an integer from 0 to {MAX_ID}")
     return int(raw)
 
 
@@ -115,6 +116,7 @@ async def _serve(
         gateway.source,
         queue_size=settings.ws_send_queue,
         send_timeout_s=settings.ws_send_timeout_s,
+        on_replayed=gateway.metrics.replayed.inc,
     )
     async with gateway.fanout.watch(job_id, session) as channel:
         try:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +51,10 @@ class ClientSession:
         *,
         queue_size: int,
         send_timeout_s: float,
+        on_replayed: Callable[[int], object] = lambda _count: None,
     ) -> None:
         self.websocket = websocket
+        self._on_replayed = on_replayed
         self.job_id = job_id
         self.stats = SessionStats()
         self._source = source
@@ -60,6 +63,8 @@ class ClientSession:
         self._resume_from: int | None = None
         self._close: tuple[int, str] | None = None
         self._completed = False
+        self._replaying = False
+        self._behind = False
         self._tokens = FLOOD_BURST
         self._tokens_at = time.monotonic()
 
@@ -76,6 +81,11 @@ class ClientSession:
         return self._queue.qsize()
 
     def deliver(self, frame: Frame) -> None:
+        if self._replaying and frame[0] > 0:
+            # Replay reads the store up to the newest event before it stops, so a live frame
+            # arriving meanwhile is not queued (a long replay must not look like a slow client).
+            self._behind = True
+            return
         try:
             self._queue.put_nowait(frame)
         except asyncio.QueueFull:
@@ -121,17 +131,34 @@ class ClientSession:
                 continue
             if seq > last_sent + 1:
                 last_sent = await self._replay(last_sent, until=seq - 1)
+                if self._completed:
+                    return CLOSE_NORMAL
+                if seq <= last_sent:
+                    continue
             await self._send_event(seq, payload)
             last_sent = seq
             if frames.is_complete(payload):
                 return CLOSE_NORMAL
 
     async def _replay(self, since: int, until: int | None) -> int:
-        """Send stored events after ``since`` (up to ``until``); returns the last seq sent."""
+        """Send stored events after ``since`` (up to ``until``, then on to the newest if live frames
+        were skipped meanwhile); returns the last seq sent."""
+        self._replaying = True
+        try:
+            since = await self._send_stored(since, until)
+            while self._behind and not self._completed:
+                self._behind = False
+                since = await self._send_stored(since, None)
+            return since
+        finally:
+            self._replaying = False
+
+    async def _send_stored(self, since: int, until: int | None) -> int:
         while until is None or since < until:
             page = await self._source.read(self.job_id, since, until)
             if not page:
                 return since
+            self._on_replayed(len(page))
             for seq, payload in page:
                 await self._send_event(seq, payload)
                 since = seq

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -14,6 +14,7 @@ from a6hub.adapters.db.models import Project, ProjectFile
 from a6hub.adapters.db.projects import readable_project, writable_project
 from a6hub.api.context import AppContext
 from a6hub.api.deps import ContextDep, CurrentUser, SessionDep
+from a6hub.api.params import ProjectId
 from a6hub.api.schemas import FilePublic
 from a6hub.domain.errors import InvalidInput, TooLarge
 from a6hub.domain.paths import normalize_path
@@ -50,15 +51,15 @@ async def _read_capped(request: Request, max_bytes: int) -> bytes:
 
 
 @router.get("", operation_id="list_files")
-def list_files(project_id: int, user: CurrentUser, session: SessionDep) -> list[FilePublic]:
+def list_files(project_id: ProjectId, user: CurrentUser, session: SessionDep) -> list[FilePublic]:
     project = readable_project(session, project_id, user.id)
     return [FilePublic.model_validate(found) for found in repo.list_files(session, project.id)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, operation_id="upload_files")
 async def upload_files(
-    project_id: int,
-    files: list[UploadFile],
+    project_id: ProjectId,
+    files: Annotated[list[UploadFile], File(min_length=1, description="one or more files")],
     user: CurrentUser,
     context: ContextDep,
     folder: Annotated[str, Form()] = "",
@@ -96,7 +97,7 @@ def _put(context: AppContext, session: Session, project: Project, path: str, dat
 
 @router.put("/{path:path}", operation_id="put_file")
 async def put_file(
-    project_id: int, path: str, request: Request, user: CurrentUser, context: ContextDep
+    project_id: ProjectId, path: str, request: Request, user: CurrentUser, context: ContextDep
 ) -> FilePublic:
     """Create or replace one file; the request body is the file's raw content."""
     path = normalize_path(path)
@@ -111,7 +112,7 @@ async def put_file(
 
 
 @router.get("/{path:path}", operation_id="get_file", response_class=Response)
-def get_file(project_id: int, path: str, user: CurrentUser, session: SessionDep) -> Response:
+def get_file(project_id: ProjectId, path: str, user: CurrentUser, session: SessionDep) -> Response:
     project = readable_project(session, project_id, user.id)
     found = repo.get_file(session, project.id, path)
     media_type = "text/plain; charset=utf-8" if found.path.lower().endswith(TEXT_SUFFIXES) else None
@@ -120,6 +121,6 @@ def get_file(project_id: int, path: str, user: CurrentUser, session: SessionDep)
 
 
 @router.delete("/{path:path}", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_file")
-def delete_file(project_id: int, path: str, user: CurrentUser, session: SessionDep) -> Response:
+def delete_file(project_id: ProjectId, path: str, user: CurrentUser, session: SessionDep) -> Response:
     repo.delete_file(session, writable_project(session, project_id, user.id), path)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -15,6 +15,7 @@ from a6hub.adapters.db.files import list_files
 from a6hub.adapters.db.models import Job
 from a6hub.adapters.db.projects import readable_project, writable_project
 from a6hub.api.deps import ContextDep, CurrentUser, SessionDep
+from a6hub.api.params import JobId, Limit, Offset, ProjectId
 from a6hub.api.ranges import ranged_response
 from a6hub.api.schemas import ArtifactPublic, EventsPage, JobCreate, JobPage, JobPublic
 from a6hub.domain.errors import ServiceUnavailable
@@ -33,7 +34,7 @@ def _job(session: Session, job_id: int, user_id: int, project_id: int | None) ->
 
 
 @router.post(PROJECT_JOBS, status_code=status.HTTP_201_CREATED, operation_id="create_job")
-def create_job(project_id: int, body: JobCreate, user: CurrentUser, context: ContextDep) -> JobPublic:
+def create_job(project_id: ProjectId, body: JobCreate, user: CurrentUser, context: ContextDep) -> JobPublic:
     """Validate the config against the project's files, store the job, and queue it at once."""
     task_id = str(uuid.uuid4())
     with context.db.session() as session:
@@ -56,11 +57,11 @@ def create_job(project_id: int, body: JobCreate, user: CurrentUser, context: Con
 
 @router.get(PROJECT_JOBS, operation_id="list_jobs")
 def list_jobs(
-    project_id: int,
+    project_id: ProjectId,
     user: CurrentUser,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> JobPage:
     readable_project(session, project_id, user.id)
     found, total = repo.list_jobs(session, project_id, limit=limit, offset=offset)
@@ -70,12 +71,14 @@ def list_jobs(
 
 
 @router.get(PROJECT_JOBS + "/{job_id}", operation_id="get_project_job")
-def get_project_job(project_id: int, job_id: int, user: CurrentUser, session: SessionDep) -> JobPublic:
+def get_project_job(
+    project_id: ProjectId, job_id: JobId, user: CurrentUser, session: SessionDep
+) -> JobPublic:
     return JobPublic.model_validate(_job(session, job_id, user.id, project_id))
 
 
 @router.get("/jobs/{job_id}", operation_id="get_job")
-def get_job(job_id: int, user: CurrentUser, session: SessionDep) -> JobPublic:
+def get_job(job_id: JobId, user: CurrentUser, session: SessionDep) -> JobPublic:
     return JobPublic.model_validate(_job(session, job_id, user.id, None))
 
 
@@ -91,24 +94,24 @@ def _cancel(project_id: int, job_id: int, user_id: int, context: ContextDep) -> 
 
 
 @router.post(PROJECT_JOBS + "/{job_id}/cancel", operation_id="cancel_job")
-def cancel_job(project_id: int, job_id: int, user: CurrentUser, context: ContextDep) -> JobPublic:
+def cancel_job(project_id: ProjectId, job_id: JobId, user: CurrentUser, context: ContextDep) -> JobPublic:
     """Stop the job: a queued one is cancelled at once, a running one's tools are killed within a second."""
     return _cancel(project_id, job_id, user.id, context)
 
 
 @router.delete(PROJECT_JOBS + "/{job_id}", operation_id="delete_job")
-def delete_job(project_id: int, job_id: int, user: CurrentUser, context: ContextDep) -> JobPublic:
+def delete_job(project_id: ProjectId, job_id: JobId, user: CurrentUser, context: ContextDep) -> JobPublic:
     """Same as cancel (the guide's original verb); the job and its history are kept."""
     return _cancel(project_id, job_id, user.id, context)
 
 
 @router.get(PROJECT_JOBS + "/{job_id}/events", operation_id="list_job_events")
 def list_job_events(
-    project_id: int,
-    job_id: int,
+    project_id: ProjectId,
+    job_id: JobId,
     user: CurrentUser,
     session: SessionDep,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> EventsPage:
     """Events after ``since``, exactly as the WebSocket sends them (the polling fallback)."""
@@ -122,11 +125,11 @@ def list_job_events(
 
 @router.get(PROJECT_JOBS + "/{job_id}/logs", operation_id="get_job_log", response_class=Response)
 def get_job_log(
-    project_id: int,
-    job_id: int,
+    project_id: ProjectId,
+    job_id: JobId,
     user: CurrentUser,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     """The log from byte ``offset``; ``X-Log-Offset`` is where to continue, ``X-More-Data`` whether to."""
     job = _job(session, job_id, user.id, project_id)
@@ -143,7 +146,7 @@ def get_job_log(
 
 @router.get(PROJECT_JOBS + "/{job_id}/artifacts", operation_id="list_job_artifacts")
 def list_job_artifacts(
-    project_id: int, job_id: int, user: CurrentUser, session: SessionDep
+    project_id: ProjectId, job_id: JobId, user: CurrentUser, session: SessionDep
 ) -> list[ArtifactPublic]:
     job = _job(session, job_id, user.id, project_id)
     base = f"/api/v1/projects/{project_id}/jobs/{job.id}/artifacts"
@@ -157,8 +160,8 @@ def list_job_artifacts(
     PROJECT_JOBS + "/{job_id}/artifacts/{name}", operation_id="get_job_artifact", response_class=Response
 )
 def get_job_artifact(
-    project_id: int,
-    job_id: int,
+    project_id: ProjectId,
+    job_id: JobId,
     name: str,
     user: CurrentUser,
     session: SessionDep,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from a6hub.adapters.db import projects as repo
 from a6hub.adapters.db.models import Project
 from a6hub.api.deps import CurrentUser, SessionDep
+from a6hub.api.params import Limit, Offset, ProjectId
 from a6hub.api.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -37,21 +38,21 @@ def list_projects(
     user: CurrentUser,
     session: SessionDep,
     scope: Annotated[Literal["mine", "public"], Query()] = "mine",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[ProjectPublic]:
     found = repo.list_projects(session, user.id, public=scope == "public", limit=limit, offset=offset)
     return [to_public(project) for project in found]
 
 
 @router.get("/{project_id}", operation_id="get_project")
-def get_project(project_id: int, user: CurrentUser, session: SessionDep) -> ProjectPublic:
+def get_project(project_id: ProjectId, user: CurrentUser, session: SessionDep) -> ProjectPublic:
     return to_public(repo.readable_project(session, project_id, user.id))
 
 
 @router.patch("/{project_id}", operation_id="update_project")
 def update_project(
-    project_id: int, body: ProjectUpdate, user: CurrentUser, session: SessionDep
+    project_id: ProjectId, body: ProjectUpdate, user: CurrentUser, session: SessionDep
 ) -> ProjectPublic:
     project = repo.writable_project(session, project_id, user.id)
     repo.update_project(
@@ -61,6 +62,6 @@ def update_project(
 
 
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_project")
-def delete_project(project_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def delete_project(project_id: ProjectId, user: CurrentUser, session: SessionDep) -> Response:
     session.delete(repo.writable_project(session, project_id, user.id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
