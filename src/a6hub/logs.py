@@ -14,7 +14,11 @@ def redact(text: str) -> str:
 
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
+        if isinstance(record.args, dict):
+            record.args = {
+                key: redact(value) if isinstance(value, str) else value for key, value in record.args.items()
+            }
+        elif record.args:
             record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
         record.msg = redact(str(record.msg))
         return True

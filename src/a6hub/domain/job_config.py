@@ -42,7 +42,7 @@ class _Config(BaseModel):
     @field_validator("files")
     @classmethod
     def _normalize_files(cls, files: list[str] | None) -> list[str] | None:
-        return None if files is None else [normalize_path(path) for path in files]
+        return None if files is None else [_checked_path(path) for path in files]
 
 
 class BuildConfig(_Config):
@@ -56,7 +56,7 @@ class BuildConfig(_Config):
     @field_validator("pcf")
     @classmethod
     def _normalize_pcf(cls, pcf: str | None) -> str | None:
-        return None if pcf is None else normalize_path(pcf)
+        return None if pcf is None else _checked_path(pcf)
 
     @property
     def resolved_package(self) -> str:
@@ -68,6 +68,13 @@ class SimulationConfig(_Config):
     timeout_s: int = Field(default=300, ge=1, le=3600)
 
 
+def _checked_path(path: str) -> str:
+    try:
+        return normalize_path(path)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from exc
+
+
 def parse_job_config(job_type: JobType, raw: dict[str, Any]) -> BuildConfig | SimulationConfig:
     """Validate a job's config; raises :class:`InvalidInput` naming the offending field."""
     model: type[BuildConfig] | type[SimulationConfig] = (
@@ -77,7 +84,6 @@ def parse_job_config(job_type: JobType, raw: dict[str, Any]) -> BuildConfig | Si
         return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "config"
-        raise InvalidInput(f"config.{field}: {first['msg']}", field=f"config.{field}") from exc
-    except InvalidInput as exc:
-        raise InvalidInput(f"config: {exc}", field="config") from exc
+        field = ".".join(str(part) for part in first["loc"] if not isinstance(part, int)) or "config"
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidInput(f"config.{field}: {message}", field=f"config.{field}") from exc
