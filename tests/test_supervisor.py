@@ -63,7 +63,7 @@ def test_up_starts_the_whole_hub_restarts_a_dead_role_and_stops_everything(tmp_p
         base = f"http://127.0.0.1:{port}"
         assert _wait(f"{base}/readyz").json() == {"status": "ready", "database": "ok", "redis": "ok"}
         output = log_path.read_text()
-        assert f"http://127.0.0.1:{port}" in output and "demo-password" in output
+        assert f"[a6hub] hub ready at http://127.0.0.1:{port}" in output and "demo-password" in output
         assert (tmp_path / "var" / "a6hub.sqlite3").exists() and (
             tmp_path / "var" / "redis" / "redis.sock"
         ).exists()

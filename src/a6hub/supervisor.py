@@ -10,11 +10,13 @@ import time
 from dataclasses import dataclass, field
 from types import FrameType
 
+import httpx
 from rich.console import Console
+from rich.text import Text
 
 from a6hub.adapters.db.engine import Database
 from a6hub.adapters.redis_server import start_embedded_redis
-from a6hub.bootstrap import ensure_demo_account
+from a6hub.bootstrap import DemoAccount, ensure_demo_account
 from a6hub.config import Settings
 
 console = Console(highlight=False)
@@ -50,6 +52,7 @@ class Supervisor:
             Role("worker", [*python, "worker", "--concurrency", str(worker_concurrency)]),
         ]
         self.redis: subprocess.Popen[bytes] | None = None
+        self.demo: DemoAccount | None = None
         self._stopping = False
 
     def run(self) -> int:
@@ -60,6 +63,7 @@ class Supervisor:
         signal.signal(signal.SIGINT, self._stop)
         signal.signal(signal.SIGTERM, self._stop)
         try:
+            self._announce_when_up()
             self._watch(env)
         finally:
             self._shutdown()
@@ -69,36 +73,42 @@ class Supervisor:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         if self.settings.uses_embedded_redis:
             self.redis = start_embedded_redis(self.settings.embedded_redis_socket)
-            console.print(f"[a6hub] embedded Redis on {self.settings.embedded_redis_socket}")
+            say(f"embedded Redis on {self.settings.embedded_redis_socket}")
         db = Database(self.settings.database_url)
         db.migrate()
-        self._banner(db)
+        say(f"database: {db.engine.url.render_as_string(hide_password=True)}")
+        if self.settings.create_demo and self.settings.env != "production":
+            self.demo = ensure_demo_account(db, self.settings)
         db.dispose()
 
-    def _banner(self, db: Database) -> None:
+    def _announce_when_up(self, timeout_s: float = 60.0) -> None:
+        """The banner comes last, once the API answers, so it is not buried under the roles' output."""
         url = f"http://{self.settings.host}:{self.settings.port}"
-        console.print(f"[bold green][a6hub] hub starting at {url}[/]  (API docs: {url}/docs)")
-        console.print(f"[a6hub] database: {db.engine.url.render_as_string(hide_password=True)}")
-        if self.settings.create_demo and self.settings.env != "production":
-            demo = ensure_demo_account(db, self.settings)
-            console.print(
-                f"[a6hub] demo account: username [bold]{demo.username}[/]  password [bold]{demo.password}[/]"
-            )
-        console.print("[a6hub] press Ctrl-C to stop every process of the hub")
+        deadline = time.monotonic() + timeout_s
+        while not self._stopping and not _answers(f"{url}/healthz"):
+            if time.monotonic() > deadline:
+                say(
+                    f"the API did not answer at {url} within {timeout_s:.0f} s; see its output above",
+                    "bold red",
+                )
+                return
+            time.sleep(0.2)
+        say(f"hub ready at {url}   (API docs: {url}/docs)", "bold green")
+        if self.demo is not None:
+            say(f"demo account: username {self.demo.username}   password {self.demo.password}", "bold")
+        say("press Ctrl-C to stop every process of the hub")
 
     def _watch(self, env: dict[str, str]) -> None:
         while not self._stopping:
             time.sleep(0.5)
             if self.redis is not None and self.redis.poll() is not None and not self._stopping:
-                console.print("[bold red][a6hub] embedded Redis died; restarting it[/]")
+                say("embedded Redis died; restarting it", "bold red")
                 self.redis = start_embedded_redis(self.settings.embedded_redis_socket)
             for role in self.roles:
                 code = role.exited()
                 if code is not None and not self._stopping:
                     delay = role.backoff_s()
-                    console.print(
-                        f"[bold red][a6hub] {role.name} exited ({code}); restarting in {delay:.1f} s[/]"
-                    )
+                    say(f"{role.name} exited ({code}); restarting in {delay:.1f} s", "bold red")
                     time.sleep(delay)
                     role.start(env)
 
@@ -106,7 +116,7 @@ class Supervisor:
         self._stopping = True
 
     def _shutdown(self) -> None:
-        console.print("[a6hub] stopping")
+        say("stopping")
         running = [
             role.process for role in self.roles if role.process is not None and role.process.poll() is None
         ]
@@ -116,7 +126,18 @@ class Supervisor:
         if self.redis is not None and self.redis.poll() is None:
             self.redis.terminate()
             _wait_or_kill([self.redis], timeout_s=5)
-        console.print("[a6hub] stopped")
+        say("stopped")
+
+
+def say(message: str, style: str = "") -> None:
+    console.print(Text(f"[a6hub] {message}", style=style))
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _wait_or_kill(processes: list[subprocess.Popen[bytes]], timeout_s: float) -> None:
