@@ -28,6 +28,13 @@ def _wait(url: str, timeout_s: float = 60) -> httpx.Response:
     raise AssertionError(f"{url} never answered 200")
 
 
+def _wait_for_output(log_path: Path, text: str, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while text not in log_path.read_text():
+        assert time.monotonic() < deadline, f"never printed {text!r}:\n{log_path.read_text()[-2000:]}"
+        time.sleep(0.1)
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for entry in Path("/proc").iterdir():
@@ -62,6 +69,7 @@ def test_up_starts_the_whole_hub_restarts_a_dead_role_and_stops_everything(tmp_p
     try:
         base = f"http://127.0.0.1:{port}"
         assert _wait(f"{base}/readyz").json() == {"status": "ready", "database": "ok", "redis": "ok"}
+        _wait_for_output(log_path, "press Ctrl-C")
         output = log_path.read_text()
         assert f"[a6hub] hub ready at http://127.0.0.1:{port}" in output and "demo-password" in output
         assert (tmp_path / "var" / "a6hub.sqlite3").exists() and (
@@ -99,10 +107,7 @@ def test_up_starts_the_whole_hub_restarts_a_dead_role_and_stops_everything(tmp_p
             if b" api" in b" ".join((Path("/proc") / str(pid) / "cmdline").read_bytes().split(b"\0"))
         )
         os.kill(api, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while "api exited" not in log_path.read_text():
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.2)
+        _wait_for_output(log_path, "api exited")
         _wait(f"{base}/healthz")
 
         every_process = _children(hub.pid)
