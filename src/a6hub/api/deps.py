@@ -30,7 +30,9 @@ def get_session(context: ContextDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Committed before the response goes out (scope="function"): a client that gets its 201 can read
+# what it wrote at once, and a failed commit becomes the response instead of vanishing.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_current_user(
