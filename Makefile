@@ -46,7 +46,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 system-deps:
-	bash scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh --browser
 
 frontend: $(FRONTEND_BUILD)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 from fastapi.testclient import TestClient
+from sqlalchemy.pool import NullPool
 
 from a6hub.api.app import create_app
 from a6hub.config import Settings
@@ -25,14 +26,14 @@ BACKENDS = ["sqlite", "postgresql"]
 def postgres_url() -> Iterator[str]:
     """A fresh schema in the test database, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
         yield f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    finally:
         admin.dispose()
 
 

@@ -196,7 +196,9 @@ export interface WsTicket {
 export interface AdminConnection {
   process: string;
   user_id: Id;
-  username: string;
+  /** The server may list only user_id: the page then shows "user #<id>". */
+  username?: string;
+  connection_id?: number;
   job_id: Id;
   connected_at: string;
   frames_sent: number;

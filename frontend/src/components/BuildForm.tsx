@@ -13,7 +13,9 @@ export function BuildForm({ pcfFiles, busy, onSubmit }: Props) {
   const [top, setTop] = useState("");
   const [device, setDevice] = useState("up5k");
   const [pkg, setPkg] = useState("");
-  const [pcf, setPcf] = useState(pcfFiles[0] ?? "");
+  // null until the user picks one: the first .pcf, also when it is uploaded after the form appeared
+  const [pcfChoice, setPcf] = useState<string | null>(null);
+  const pcf = pcfChoice !== null && (pcfChoice === "" || pcfFiles.includes(pcfChoice)) ? pcfChoice : (pcfFiles[0] ?? "");
   const [frequency, setFrequency] = useState("12");
 
   const submit = (event: FormEvent) => {

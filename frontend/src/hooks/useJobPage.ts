@@ -65,8 +65,14 @@ export function useJobPage(jobId: Id) {
     jobId,
     enabled: live,
     onStatusChange: (status: JobStatus) => {
-      dispatch({ type: "status", status, at: nowIso() });
-      setJob((current) => (current && !isTerminal(current.status) ? { ...current, status } : current));
+      const at = nowIso();
+      dispatch({ type: "status", status, at });
+      // a job fetched while pending has no started_at: without one the header's duration stays "—"
+      setJob((current) =>
+        current && !isTerminal(current.status)
+          ? { ...current, status, started_at: current.started_at ?? (status === "running" ? at : null) }
+          : current,
+      );
     },
     onProgressUpdate: (percent, currentStep, completedSteps) =>
       dispatch({ type: "progress", percent, currentStep, completedSteps, at: nowIso() }),

@@ -22,7 +22,8 @@ export function formatDuration(ms: number): string {
 export function durationBetween(start: string | null, end: string | null, now = Date.now()): string {
   if (!start) return "—";
   const from = Date.parse(start);
-  const to = end ? Date.parse(end) : now;
+  // still running: `now` may be a tick older than a step that just started (show 0s, not "—")
+  const to = end ? Date.parse(end) : Math.max(now, from);
   return formatDuration(to - from);
 }
 

@@ -53,9 +53,9 @@ export function AdminPage() {
           </thead>
           <tbody>
             {connections.map((c) => (
-              <tr key={`${c.process}-${c.job_id}-${c.user_id}-${c.connected_at}`}>
+              <tr key={`${c.process}-${c.connection_id ?? `${c.job_id}-${c.user_id}-${c.connected_at}`}`}>
                 <td className="mono">{c.process}</td>
-                <td>{c.username}</td>
+                <td>{c.username ?? `user #${c.user_id}`}</td>
                 <td>
                   <Link to={`/jobs/${c.job_id}`}>#{c.job_id}</Link>
                 </td>
