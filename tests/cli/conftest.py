@@ -59,13 +59,9 @@ endmodule
 """
 
 
-def settle(visible: Callable[[], bool], timeout_s: float = 5.0) -> None:
-    """Wait until a write shows. The API commits SessionDep's transaction after the response is
-    sent (FastAPI's default dependency scope), so the very next request may not see it yet."""
-    deadline = time.monotonic() + timeout_s
-    while not visible():
-        assert time.monotonic() < deadline, "the write never became visible"
-        time.sleep(0.05)
+def assert_visible(visible: Callable[[], bool]) -> None:
+    """A write is visible to the very next request: the API commits before it answers."""
+    assert visible(), "a write was not visible to the next request"
 
 
 def register(base: str, username: str, password: str = PASSWORD) -> str:
@@ -76,7 +72,7 @@ def register(base: str, username: str, password: str = PASSWORD) -> str:
             json={"email": f"{username}@example.com", "username": username, "password": password},
         ).raise_for_status()
         body = {"username": username, "password": password}
-        settle(lambda: client.post("/api/v1/auth/login", json=body).status_code == 200)
+        assert_visible(lambda: client.post("/api/v1/auth/login", json=body).status_code == 200)
         token: str = client.post("/api/v1/auth/login", json=body).json()["access_token"]
         return token
 
@@ -92,7 +88,7 @@ class Hub:
         response = self.api.post("/api/v1/projects", json={"name": name})
         assert response.status_code == 201, response.text
         project: dict[str, Any] = response.json()
-        settle(lambda: self.api.get(f"/api/v1/projects/{project['id']}").status_code == 200)
+        assert_visible(lambda: self.api.get(f"/api/v1/projects/{project['id']}").status_code == 200)
         for path, content in files.items():
             put = self.api.put(f"/api/v1/projects/{project['id']}/files/{path}", content=content)
             assert put.status_code == 200, put.text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.conftest import DEMO, USER, Cli, Hub, register, settle
+from tests.cli.conftest import DEMO, USER, Cli, Hub, assert_visible, register
 from tests.servers import free_port
 
 
@@ -132,7 +132,7 @@ def test_unknown_project_and_someone_elses_project_are_one_line_errors(signed_in
     with httpx.Client(base_url=cli_hub.base, headers=headers) as other:
         public = other.post("/api/v1/projects", json={"name": "theirs", "visibility": "public"}).json()
         private = other.post("/api/v1/projects", json={"name": "secret"}).json()
-        settle(lambda: other.get(f"/api/v1/projects/{private['id']}").status_code == 200)
+        assert_visible(lambda: other.get(f"/api/v1/projects/{private['id']}").status_code == 200)
 
     denied = signed_in.run("push", str(public["id"]), str(DEMO / "blinky.v"))
     assert denied.code == 2

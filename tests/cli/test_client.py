@@ -15,7 +15,7 @@ from a6hub.client import (
     InvalidRequest,
     NotFound,
 )
-from tests.cli.conftest import PASSWORD, USER, Hub, settle, ticking_tb
+from tests.cli.conftest import PASSWORD, USER, Hub, assert_visible, ticking_tb
 from tests.cli.proxy import Proxy
 from tests.servers import free_port
 
@@ -41,7 +41,7 @@ async def test_events_come_once_in_order_from_since_over_websocket_or_polling(cl
             except NotFound:
                 return False
 
-        settle(visible)
+        assert_visible(visible)
         client.put_file(project.id, "tb.v", ticking_tb("tb", 5, work=100_000))
         job = client.simulate(project.id, "tb")
         assert job.status == "pending"
