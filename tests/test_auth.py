@@ -72,15 +72,24 @@ def test_login_accepts_the_oauth2_password_form(client: TestClient) -> None:
 
 def test_wrong_password_and_unknown_user_get_the_same_answer_in_similar_time(client: TestClient) -> None:
     register(client, "timing")
-    started = time.perf_counter()
-    wrong = client.post("/api/v1/auth/login", json={"username": "timing", "password": "wrong password"})
-    wrong_s = time.perf_counter() - started
-    started = time.perf_counter()
-    unknown = client.post("/api/v1/auth/login", json={"username": "nobody", "password": "wrong password"})
-    unknown_s = time.perf_counter() - started
-    assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json()
-    # An unknown name still pays for one Argon2 verification (not a timing benchmark: a wide margin).
+
+    def best_of_three(username: str) -> tuple[float, dict[str, str]]:
+        times, body = [], {}
+        for _ in range(3):
+            started = time.perf_counter()
+            response = client.post(
+                "/api/v1/auth/login", json={"username": username, "password": "wrong password"}
+            )
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 401
+            body = response.json()
+        return min(times), body
+
+    wrong_s, wrong = best_of_three("timing")
+    unknown_s, unknown = best_of_three("nobody")
+    assert wrong == unknown
+    # An unknown name still pays for one Argon2 verification; a bare lookup would be ~100x faster.
+    # (Not a speed target: a wide margin, best of three to ride out a loaded machine.)
     assert unknown_s > wrong_s / 5
 
 

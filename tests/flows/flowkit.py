@@ -54,6 +54,8 @@ class RecordingSink:
         self.chunks: list[str] = []
         self.cancel_when = cancel_when
         self.cancelled_children: list[int] = []
+        # Other tests' servers may be children of this pytest process too: only new ones are tools.
+        self._children_before = set(child_pids())
 
     @property
     def output(self) -> str:
@@ -74,7 +76,7 @@ class RecordingSink:
         if self.cancel_when is None or not self.cancel_when(self):
             return False
         if not self.cancelled_children:
-            self.cancelled_children = child_pids()
+            self.cancelled_children = [pid for pid in child_pids() if pid not in self._children_before]
         return True
 
 
