@@ -24,8 +24,8 @@ test: install system-deps $(if $(HAS_FRONTEND),frontend)
 check: lint typecheck
 
 lint: install
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 
 typecheck: install
 	$(VENV)/bin/mypy

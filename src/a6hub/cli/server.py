@@ -47,6 +47,13 @@ def api(workers: Annotated[int, typer.Option(help="API processes")] = 1) -> None
         ws_ping_interval=settings.ws_ping_interval_s,
         ws_ping_timeout=settings.ws_ping_interval_s,
         ws_max_size=4096,
+        # uvicorn's default protocols (httptools, websockets-sansio), lighter and with a raw
+        # frame writer for the gateway (see a6hub.gateway.wsproto); no permessage-deflate:
+        # every frame is built once for all sockets and sent uncompressed, and a deflate
+        # context per socket would cost more memory than the socket itself.
+        http="a6hub.gateway.wsproto:GatewayHttpProtocol",
+        ws="a6hub.gateway.wsproto:GatewayWebSocketProtocol",
+        ws_per_message_deflate=False,
         log_config=None,
     )
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket
 from pydantic import BaseModel, Field
-from starlette.websockets import WebSocketDisconnect, WebSocketState
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from a6hub.adapters.db.jobs import readable_job
+from a6hub.adapters.security import TokenService
 from a6hub.api.deps import ContextDep, CurrentUser
 from a6hub.api.errors import ws_close_code_for
 from a6hub.api.params import MAX_ID
@@ -31,10 +33,10 @@ from a6hub.gateway.session import (
     CLOSE_TOKEN_EXPIRED,
     CLOSE_TRY_AGAIN,
     ClientSession,
-    SlowClient,
 )
 
 router = APIRouter(tags=["realtime"])
+GATEWAY_SCOPE_KEY = "a6hub.gateway"
 
 
 class TicketCreate(BaseModel):
@@ -47,7 +49,9 @@ class TicketPublic(BaseModel):
 
 
 def _gateway(request_or_socket: Request | WebSocket) -> Gateway:
-    gateway: Gateway = request_or_socket.app.state.gateway
+    gateway: Gateway | None = request_or_socket.scope.get(GATEWAY_SCOPE_KEY)  # the native route
+    if gateway is None:
+        gateway = request_or_socket.app.state.gateway
     return gateway
 
 
@@ -83,9 +87,9 @@ def _parse_int(raw: str | None, what: str) -> int | None:
     return int(raw)
 
 
-@router.websocket("/ws/jobs/{job_id}/updates")
-async def job_updates(websocket: WebSocket, job_id: str) -> None:
+async def job_updates(websocket: WebSocket) -> None:
     """Job events as the guide documents them, with exact replay from ``?since=N``."""
+    job_id = str(websocket.path_params["job_id"])
     gateway = _gateway(websocket)
     await websocket.accept(subprotocol=offered_subprotocol(websocket))
     if not origin_allowed(websocket, gateway.settings.origin_allowlist):
@@ -102,46 +106,73 @@ async def job_updates(websocket: WebSocket, job_id: str) -> None:
     await _serve(websocket, gateway, job, since, credentials)
 
 
-def _tokens(websocket: WebSocket) -> Any:
-    return websocket.app.state.context.tokens
+# A plain Starlette route: the endpoint needs no dependency injection, and FastAPI's (exit
+# stacks, solved dependencies, wrappers) would stay alive for as long as each socket is open.
+router.add_websocket_route("/ws/jobs/{job_id}/updates", job_updates, name="job_updates")
+
+
+def native_route(gateway: Gateway, prefix: str) -> tuple[re.Pattern[str], ASGIApp]:
+    """The same endpoint as an ASGI app of its own, for ``wsproto.serve_natively``.
+
+    Under ``a6hub api`` the WebSocket protocol hands these sockets straight to it: an open
+    socket then holds a handful of coroutines instead of the ~25 of the main app's middleware
+    and routing chain, which is most of its memory and of the objects the garbage collector
+    walks (see bench/README.md).
+    """
+    pattern = re.compile(re.escape(prefix) + r"/ws/jobs/(?P<job_id>[^/]+)/updates")
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        scope[GATEWAY_SCOPE_KEY] = gateway
+        await job_updates(WebSocket(scope, receive, send))
+
+    return pattern, app
+
+
+def _tokens(websocket: WebSocket) -> TokenService:
+    return _gateway(websocket).tokens
 
 
 async def _serve(
     websocket: WebSocket, gateway: Gateway, job_id: int, since: int | None, credentials: Credentials
 ) -> None:
     settings = gateway.settings
+    metrics = gateway.metrics
+
+    def on_close(code: int) -> None:
+        if code == CLOSE_TRY_AGAIN:
+            metrics.slow_closes.inc()
+
     session = ClientSession(
         websocket,
         job_id,
         gateway.source,
         queue_size=settings.ws_send_queue,
         send_timeout_s=settings.ws_send_timeout_s,
-        on_replayed=gateway.metrics.replayed.inc,
+        on_close=on_close,
+        on_replayed=metrics.replayed.inc,
     )
     async with gateway.fanout.watch(job_id, session) as channel:
+        watching_since = time.monotonic()
         try:
-            snapshot = await gateway.snapshot(job_id, credentials.user_id)
+            snapshot = await gateway.snapshot(job_id, credentials.user_id, watching_since=watching_since)
         except DomainError as exc:
             await websocket.close(ws_close_code_for(exc), exc.message[:120])
             return
         channel.start_at(snapshot["last_seq"])
         done = snapshot.pop("done")
         connection_id = gateway.registry.add(credentials.user_id, session)
-        gateway.metrics.open_sockets.inc()
+        metrics.open_sockets.inc()
         expiry = _schedule_expiry(session, credentials)
         try:
-            code = await _run(session, snapshot, since, done)
+            session.start(snapshot, since, done)
+            await session.run_receiver()
         finally:
             if expiry is not None:
                 expiry.cancel()
+            await session.stop()
             gateway.registry.remove(connection_id)
-            gateway.metrics.open_sockets.dec()
-            gateway.metrics.frames_out.inc(session.stats.frames_sent)
-    if code == CLOSE_TRY_AGAIN:
-        gateway.metrics.slow_closes.inc()
-    if code is not None and websocket.client_state is WebSocketState.CONNECTED:
-        with contextlib.suppress(RuntimeError, OSError):
-            await websocket.close(code, session.close_reason(code))
+            metrics.open_sockets.dec()
+            metrics.frames_out.inc(session.frames_sent)
 
 
 def _schedule_expiry(session: ClientSession, credentials: Credentials) -> asyncio.TimerHandle | None:
@@ -151,23 +182,3 @@ def _schedule_expiry(session: ClientSession, credentials: Credentials) -> asynci
     return asyncio.get_running_loop().call_later(
         max(delay, 0), session.request_close, CLOSE_TOKEN_EXPIRED, "token expired; sign in again"
     )
-
-
-async def _run(session: ClientSession, snapshot: dict[str, Any], since: int | None, done: bool) -> int | None:
-    sender = asyncio.create_task(session.run_sender(snapshot, since, done))
-    receiver = asyncio.create_task(session.run_receiver())
-    try:
-        finished, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (sender, receiver):
-            task.cancel()
-        await asyncio.gather(sender, receiver, return_exceptions=True)
-    if sender in finished and not sender.cancelled():
-        error = sender.exception()
-        if isinstance(error, SlowClient):
-            return CLOSE_TRY_AGAIN
-        if error is None:
-            return sender.result()
-    if receiver in finished and isinstance(receiver.exception(), WebSocketDisconnect):
-        return None
-    return session.pending_close_code()

@@ -1,10 +1,11 @@
 """One Redis subscription per job channel per process, fanned out to every local watcher.
 
-A single listener task reads the process's one pub/sub connection. Each job channel keeps
-the next ``seq`` it expects: duplicates are dropped, and a hole (a message lost while Redis
-was away, or published out of order) is filled from the stream or the database before
-anything later goes out. Watchers get frames in order, each frame the very string that
-came from Redis (never re-encoded), through a bounded queue they drain themselves.
+A single listener task keeps the process's one pub/sub connection (see ``pubsub``), whose
+messages are dispatched as soon as they are read. Each job channel keeps the next ``seq`` it
+expects: duplicates are dropped, and a hole (a message lost while Redis was away, or
+published out of order) is filled from the stream or the database before anything later goes
+out. Watchers get events in order, each the very text that came from Redis (never
+re-encoded), with its WebSocket frame built once for all of them.
 """
 
 from __future__ import annotations
@@ -15,20 +16,20 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-import redis.asyncio as aioredis
-
 from a6hub.adapters.bus.keys import RedisKeys
 from a6hub.gateway.frames import event_age_s, seq_of
 from a6hub.gateway.metrics import GatewayMetrics
-from a6hub.gateway.replay import PAGE, EventSource, Frame
+from a6hub.gateway.pubsub import PubSubClient
+from a6hub.gateway.replay import PAGE, EventSource
+from a6hub.gateway.wire import text_frame
 
 log = logging.getLogger(__name__)
 SUBSCRIBE_TIMEOUT_S = 10.0
 
 
 class Watcher(Protocol):
-    def deliver(self, frame: Frame) -> None:
-        """Take a frame without blocking (a full queue marks the watcher as too slow)."""
+    def deliver(self, seq: int, payload: str, frame: bytes) -> None:
+        """Take an event without blocking; ``frame`` is its WebSocket frame, shared by all watchers."""
 
 
 class JobChannel:
@@ -42,6 +43,7 @@ class JobChannel:
         self._pending: dict[int, str] = {}
         self._filling = False
         self._catch_up = False
+        self.catch_up_when_subscribed = False
 
     def start_at(self, last_seq: int) -> None:
         """Set where the channel starts, from the first watcher's snapshot taken after subscribing."""
@@ -78,12 +80,15 @@ class JobChannel:
 
     def _drain(self) -> None:
         assert self._next_seq is not None
-        while self._next_seq in self._pending:
-            frame = (self._next_seq, self._pending.pop(self._next_seq))
+        pending = self._pending
+        while self._next_seq in pending:
+            seq = self._next_seq
+            payload = pending.pop(seq)
+            frame = text_frame(payload.encode())  # built once for every watcher
             for watcher in tuple(self.watchers):
-                watcher.deliver(frame)
-            self._metrics.latency.observe(event_age_s(frame[1]))
-            self._next_seq += 1
+                watcher.deliver(seq, payload, frame)
+            self._metrics.latency.observe(event_age_s(payload))
+            self._next_seq = seq + 1
 
     async def _fill_gap(self) -> None:
         try:
@@ -103,15 +108,15 @@ class JobChannel:
 
 
 class Fanout:
-    def __init__(
-        self, redis: aioredis.Redis, keys: RedisKeys, source: EventSource, metrics: GatewayMetrics
-    ) -> None:
-        self._redis = redis
+    def __init__(self, redis_url: str, keys: RedisKeys, source: EventSource, metrics: GatewayMetrics) -> None:
+        self._url = redis_url
         self._metrics = metrics
         self._keys = keys
         self._source = source
-        self._pubsub = redis.pubsub()
         self._channels: dict[int, JobChannel] = {}
+        self._by_name: dict[bytes, JobChannel] = {}
+        self._confirmations_due: dict[bytes, int] = {}
+        self._client: PubSubClient | None = None
         self._lock = asyncio.Lock()
         self._listener: asyncio.Task[None] | None = None
 
@@ -133,9 +138,13 @@ class Fanout:
             channel = self._channels.get(job_id)
             if channel is None:
                 channel = self._channels[job_id] = JobChannel(job_id, self._source, self._metrics)
+                name = self._keys.updates_channel(job_id)
+                self._by_name[name.encode()] = channel
                 self._metrics.subscriptions.inc()
-                await self._pubsub.subscribe(self._keys.updates_channel(job_id))
                 self._ensure_listener()
+                if self._client is not None and self._client.is_open:
+                    self._subscribe(self._client, [name])
+                # else: the listener subscribes to every channel once it is connected
             channel.watchers.add(watcher)
         await asyncio.wait_for(channel.ready.wait(), SUBSCRIBE_TIMEOUT_S)
         return channel
@@ -148,57 +157,66 @@ class Fanout:
             channel.watchers.discard(watcher)
             if not channel.watchers:
                 del self._channels[job_id]
+                name = self._keys.updates_channel(job_id)
+                self._by_name.pop(name.encode(), None)
                 self._metrics.subscriptions.dec()
-                with contextlib.suppress(aioredis.ConnectionError, aioredis.TimeoutError):
-                    await self._pubsub.unsubscribe(self._keys.updates_channel(job_id))
+                if self._client is not None:
+                    with contextlib.suppress(ConnectionError):
+                        self._client.unsubscribe(name)
+
+    def _subscribe(self, client: PubSubClient, names: list[str]) -> None:
+        for name in names:
+            key = name.encode()
+            self._confirmations_due[key] = self._confirmations_due.get(key, 0) + 1
+        client.subscribe(*names)
 
     def _ensure_listener(self) -> None:
         if self._listener is None or self._listener.done():
             self._listener = asyncio.get_running_loop().create_task(self._listen())
 
     async def _listen(self) -> None:
+        """Keep one subscriber connection, subscribed to every watched job; reconnect when it drops."""
+        reconnecting = False
         while True:
+            client = PubSubClient(self._url, self._on_message, self._on_subscribed)
             try:
-                await self._read_messages()
-            except asyncio.CancelledError:
-                raise
-            except (aioredis.ConnectionError, aioredis.TimeoutError, OSError) as exc:
+                await client.connect()
+                self._client = client
+                self._confirmations_due.clear()
+                if reconnecting:
+                    for channel in self._channels.values():
+                        channel.catch_up_when_subscribed = True
+                names = [self._keys.updates_channel(job_id) for job_id in self._channels]
+                if names:
+                    self._subscribe(client, names)
+                await client.run()
+            except (ConnectionError, TimeoutError, OSError) as exc:
                 log.warning("gateway: Redis pub/sub connection lost (%s); resubscribing", exc)
-                await asyncio.sleep(0.5)
-                await self._resubscribe()
+            finally:
+                self._client = None
+                client.close()
+            reconnecting = True
+            await asyncio.sleep(0.5)
 
-    async def _read_messages(self) -> None:
-        while True:
-            if not self._pubsub.subscribed:
-                await asyncio.sleep(0.05)
-                continue
-            message = await self._pubsub.get_message(timeout=1.0)
-            if message is not None:
-                self._dispatch(message)
-
-    def _dispatch(self, message: dict[str, object]) -> None:
-        kind = message["type"]
-        name = message["channel"]
-        channel_name = name.decode() if isinstance(name, bytes) else str(name)
-        channel = self._channels.get(self._keys.job_id_from_channel(channel_name))
+    def _on_message(self, name: bytes, data: bytes) -> None:
+        channel = self._by_name.get(name)
         if channel is None:
             return
-        if kind == "subscribe":
-            channel.ready.set()
-        elif kind == "message":
-            self._metrics.events_in.inc()
-            data = message["data"]
-            channel.receive(data.decode() if isinstance(data, bytes) else str(data))
+        self._metrics.events_in.inc()
+        channel.receive(data.decode())
 
-    async def _resubscribe(self) -> None:
-        """After a reconnect: subscribe again and have every channel check for what it missed."""
-        with contextlib.suppress(aioredis.ConnectionError, aioredis.TimeoutError, OSError):
-            await self._pubsub.reset()
-        self._pubsub = self._redis.pubsub()
-        names = [self._keys.updates_channel(job_id) for job_id in self._channels]
-        if names:
-            await self._pubsub.subscribe(*names)
-        for channel in self._channels.values():
+    def _on_subscribed(self, name: bytes) -> None:
+        due = self._confirmations_due.get(name, 0) - 1
+        if due > 0:
+            self._confirmations_due[name] = due  # an older SUBSCRIBE of the same channel
+            return
+        self._confirmations_due.pop(name, None)
+        channel = self._by_name.get(name)
+        if channel is None:
+            return
+        channel.ready.set()
+        if channel.catch_up_when_subscribed:
+            channel.catch_up_when_subscribed = False
             channel.request_catch_up()
 
     async def close(self) -> None:
@@ -206,4 +224,5 @@ class Fanout:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
-        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+        if self._client is not None:
+            self._client.close()

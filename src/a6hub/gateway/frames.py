@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from a6hub.domain.events import utc_timestamp
 
 _SEQ_MARK = '"seq":'
 _TIMESTAMP_MARK = '"timestamp":"'
+_MINUTES: dict[str, float] = {}  # "YYYY-MM-DDTHH:MM" -> its Unix time
 
 
 def seq_of(payload: str) -> int:
@@ -27,16 +29,32 @@ def seq_of(payload: str) -> int:
 
 
 def event_age_s(payload: str) -> float:
-    """Seconds since the event's own timestamp (for the latency histogram); 0 if unreadable."""
+    """Seconds since the event's own timestamp (for the latency histogram); 0 if unreadable.
+
+    Called once per event on the fan-out's hot path: the minute is parsed once and cached, the
+    seconds are read as a number.
+    """
     start = payload.rfind(_TIMESTAMP_MARK)
     if start == -1:
         return 0.0
     start += len(_TIMESTAMP_MARK)
+    minute = payload[start : start + 16]
+    base = _MINUTES.get(minute)
+    if base is None:
+        try:
+            base = datetime.strptime(minute, "%Y-%m-%dT%H:%M").replace(tzinfo=UTC).timestamp()
+        except ValueError:
+            return 0.0
+        if len(_MINUTES) >= 64:
+            _MINUTES.clear()
+        _MINUTES[minute] = base
     try:
-        stamp = datetime.strptime(payload[start : start + 23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
+        seconds = float(payload[start + 17 : start + 23])
     except ValueError:
         return 0.0
-    return max(0.0, (datetime.now(UTC) - stamp).total_seconds())
+    if not 0.0 <= seconds < 61.0:
+        return 0.0
+    return max(0.0, time.time() - base - seconds)
 
 
 def is_complete(payload: str) -> bool:

@@ -26,6 +26,7 @@ class Connection:
     id: int
     user_id: int
     session: ClientSession
+    fixed_json: str  # the fields that never change, as the start of a JSON object
 
 
 class ConnectionRegistry:
@@ -40,30 +41,42 @@ class ConnectionRegistry:
     def __len__(self) -> int:
         return len(self._connections)
 
+    @property
+    def opened_total(self) -> int:
+        """Sockets registered since the process started."""
+        return self._next_id
+
     def add(self, user_id: int, session: ClientSession) -> int:
         self._next_id += 1
-        self._connections[self._next_id] = Connection(self._next_id, user_id, session)
+        fixed = {
+            "process": self.process_id,
+            "connection_id": self._next_id,
+            "user_id": user_id,
+            "job_id": session.job_id,
+            "connected_at": datetime.fromtimestamp(session.connected_at, UTC).isoformat(),
+        }
+        fixed_json = json.dumps(fixed, separators=(",", ":"))[:-1]
+        self._connections[self._next_id] = Connection(self._next_id, user_id, session, fixed_json)
         return self._next_id
 
     def remove(self, connection_id: int) -> None:
         self._connections.pop(connection_id, None)
 
     def describe(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "process": self.process_id,
-                "connection_id": connection.id,
-                "user_id": connection.user_id,
-                "job_id": connection.session.job_id,
-                "connected_at": datetime.fromtimestamp(
-                    connection.session.stats.connected_at, UTC
-                ).isoformat(),
-                "frames_sent": connection.session.stats.frames_sent,
-                "queue_depth": connection.session.queue_depth,
-                "last_seq_sent": connection.session.stats.last_seq_sent,
-            }
-            for connection in self._connections.values()
-        ]
+        described: list[dict[str, Any]] = json.loads(self.describe_json())
+        return described
+
+    def describe_json(self) -> str:
+        """Every connection as a JSON list; only the changing fields are formatted each time."""
+        return (
+            "["
+            + ",".join(
+                f'{c.fixed_json},"frames_sent":{c.session.frames_sent},"queue_depth":{c.session.queue_depth},'
+                f'"last_seq_sent":{c.session.last_seq_sent}}}'
+                for c in self._connections.values()
+            )
+            + "]"
+        )
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._publish_forever())
@@ -87,7 +100,7 @@ class ConnectionRegistry:
 
     async def _publish(self) -> None:
         key = self._keys.gateway_connections(self.process_id)
-        snapshot = json.dumps(self.describe(), separators=(",", ":"))
+        snapshot = self.describe_json()
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(key, snapshot, ex=ENTRY_TTL_S)
         pipe.sadd(self._keys.gateway_processes, self.process_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import redis.asyncio as aioredis
@@ -24,6 +25,7 @@ class EventSource:
         self._keys = keys
         self._db = db
         self._on_db_read = on_db_read
+        self._reading: dict[tuple[int, int, int], asyncio.Future[list[Frame]]] = {}
 
     async def read(self, job_id: int, since: int, until: int | None = None, limit: int = PAGE) -> list[Frame]:
         """Events ``since < seq <= until``, in order and contiguous from ``since + 1``, at most ``limit``."""
@@ -36,6 +38,16 @@ class EventSource:
         return frames
 
     async def _from_stream(self, job_id: int, since: int, limit: int) -> list[Frame]:
+        """Sockets of a job resuming together (a reconnect storm) share one read of the stream."""
+        key = (job_id, since, limit)
+        reading = self._reading.get(key)
+        if reading is None:
+            reading = asyncio.ensure_future(self._read_stream(job_id, since, limit))
+            self._reading[key] = reading
+            reading.add_done_callback(lambda _done: self._reading.pop(key, None))
+        return await asyncio.shield(reading)
+
+    async def _read_stream(self, job_id: int, since: int, limit: int) -> list[Frame]:
         try:
             entries = await self._redis.xrange(
                 self._keys.events_stream(job_id), min=stream_id(since + 1), max="+", count=limit

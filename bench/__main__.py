@@ -1,0 +1,176 @@
+"""``python -m bench [--quick | --smoke] [--out DIR] [--only S1,B1,...]``: run the gateway benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import signal
+import sys
+import time
+from pathlib import Path
+
+from bench import report
+from bench.config import PROFILES, Profile
+from bench.scenarios import Bench, Row
+from bench.stack import stack
+
+HERE = Path(__file__).resolve().parent
+ORDER = ("S1", "B1", "S2", "B2", "S3", "S4", "S5")
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM (e.g. from `timeout`) unwinds normally, so every process the bench started is stopped."""
+
+    def handler(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def raise_fd_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def run(profile: Profile, only: set[str], keep: bool, api_source: Path | None = None) -> list[Row]:
+    p = profile
+    rows: list[Row] = []
+    hub_path = (
+        "events numbered by the bench, encoded by JobEvent.encode, pushed with EventPublisher.push's "
+        "commands (XADD+PUBLISH+EXPIRE), batched per 2 ms tick"
+    )
+    with stack(keep=keep, api_source=api_source) as hub:
+        bench = Bench(hub, p, log)
+        log(f"stack up in {hub.root} (Redis on a unix socket, SQLite)")
+        wanted = [scenario for scenario in ORDER if not only or scenario in only]
+        for scenario in wanted:
+            log(f"{scenario} ...")
+            if scenario == "S1":
+                row = Row("S1", "hub", "a6hub, 1 process", hub_path)
+                steps = bench.fanout(
+                    row,
+                    baseline=False,
+                    jobs=p.hub_jobs,
+                    watchers=p.hub_watchers,
+                    rate=p.hub_rate,
+                    measure_s=p.measure_s,
+                    ramp=p.ramp_rates if "S5" in wanted else (),
+                )
+                rows.extend(steps)
+            elif scenario == "B1":
+                row = Row("B1", "hub, bare baseline", "bare Starlette", "generated in the server process")
+                rows.extend(
+                    bench.fanout(
+                        row,
+                        baseline=True,
+                        jobs=p.hub_jobs,
+                        watchers=p.hub_watchers,
+                        rate=p.hub_rate,
+                        measure_s=p.measure_s,
+                    )
+                )
+            elif scenario == "S2":
+                row = Row("S2", "hot job", "a6hub, 1 process", "EventPublisher.push, one call per event")
+                rows.extend(
+                    bench.fanout(
+                        row,
+                        baseline=False,
+                        jobs=1,
+                        watchers=p.hot_sockets,
+                        rate=p.hot_rate,
+                        measure_s=p.hot_measure_s,
+                        mode="publisher",
+                    )
+                )
+            elif scenario == "B2":
+                row = Row("B2", "hot job, bare baseline", "bare Starlette", "generated in the server process")
+                rows.extend(
+                    bench.fanout(
+                        row,
+                        baseline=True,
+                        jobs=1,
+                        watchers=p.hot_sockets,
+                        rate=p.hot_rate,
+                        measure_s=p.hot_measure_s,
+                    )
+                )
+            elif scenario == "S3":
+                row = Row(
+                    "S3",
+                    "burst",
+                    "a6hub, 1 process",
+                    "full worker path: run_tool → LogPump → JobLifecycle.log → EventPublisher.publish "
+                    "(SQLite + Redis)",
+                )
+                row.latency_kind = "tool print→receive (oldest line of each batch)"
+                rows.append(bench.burst(row))
+            elif scenario == "S4":
+                row = Row("S4", "reconnect storm", "a6hub, 1 process", hub_path)
+                rows.append(bench.storm(row))
+            elif scenario == "S5":
+                row = Row("S5", "two processes", "a6hub, --workers 2", hub_path)
+                steps = bench.fanout(
+                    row,
+                    baseline=False,
+                    jobs=p.hub_jobs,
+                    watchers=p.hub_watchers,
+                    rate=p.hub_rate,
+                    measure_s=p.measure_s,
+                    workers=2,
+                    ramp=p.ramp_rates,
+                )
+                rows.extend(steps)
+                one = max(
+                    (r.delivered_per_s or 0 for r in rows if r.id == "S1" or r.id.startswith("S1@")),
+                    default=0,
+                )
+                two = max((r.delivered_per_s or 0 for r in steps), default=0)
+                row.extra["capacity_one_process"] = round(one)
+                row.extra["capacity_two_processes"] = round(two)
+                row.extra["throughput_ratio"] = round(two / one, 2) if one else None
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="a one-minute, scaled-down run")
+    size.add_argument("--smoke", action="store_true", help="a tiny run for CI (a few hundred sockets)")
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="where to write the results")
+    parser.add_argument("--only", default="", help="comma-separated scenarios, e.g. S1,B1")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    parser.add_argument("--no-readme", action="store_true", help="do not update bench/README.md")
+    parser.add_argument(
+        "--api-src",
+        type=Path,
+        help="run the API from this source tree (a copy of src/ at another revision), to compare",
+    )
+    args = parser.parse_args(argv)
+    profile = PROFILES["quick" if args.quick else "smoke" if args.smoke else "full"]
+    only = {name.strip().upper() for name in args.only.split(",") if name.strip()}
+    raise_fd_limit()
+    exit_on_sigterm()
+    load_before = os.getloadavg()
+    log(
+        f"profile {profile.name}; load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
+    )
+    rows = run(profile, only, args.keep, args.api_src)
+    env = report.environment(load_before)
+    full_size = profile.name == "full"
+    md_path, json_path = report.write(args.out, profile.name, rows, env, full_size)
+    if full_size and not only and not args.no_readme and args.api_src is None:
+        report.update_readme(HERE / "README.md", md_path.read_text())
+    log(f"wrote {md_path} and {json_path}")
+    print(md_path.read_text())
+    clean = all(row.integrity.clean for row in rows)
+    return 0 if clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
