@@ -24,6 +24,7 @@ from bench.stats import BUCKET_US, BUCKETS, Histogram
 SEQ_MARK = b'"seq":'
 TIME_MARK = b"t="
 CONNECTED_PREFIX = b'{"type":"connected"'
+TEXT = WSMsgType.TEXT
 
 
 class Client(WSListener):
@@ -48,7 +49,7 @@ class Client(WSListener):
 
     def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
         kind = frame.msg_type
-        if kind is WSMsgType.TEXT:
+        if kind is TEXT:
             self.gen.on_text(self, frame.get_payload_as_bytes())
         elif kind is WSMsgType.CLOSE:
             code = frame.get_close_code()

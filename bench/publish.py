@@ -164,6 +164,7 @@ class Publisher:
         self.db: Database | None = None
         self.publisher: EventPublisher | None = None
         self.seqs: dict[int, int] = {}
+        self.names: dict[int, tuple[bytes, bytes]] = {}
         self.run: Run | None = None
         self.beat_jobs: list[int] = []
         self.beater: asyncio.Task[None] | None = None
@@ -175,6 +176,7 @@ class Publisher:
 
     async def cmd_setup(self, command: Message) -> Message:
         self.keys = RedisKeys(command.get("prefix", ""))
+        self.names.clear()
         self.redis = redis.Redis.from_url(command["redis_url"], socket_timeout=10)
         self.resp = RespPipe(command["redis_url"])
         self.db = Database(command["database_url"])
@@ -237,10 +239,11 @@ class Publisher:
         assert self.resp is not None
         commands: list[bytes] = []
         streams = set()
+        stamp = utc_timestamp()  # millisecond precision: one per 2 ms tick
         for job, due_ns in batch:
-            event = self._event(job, due_ns)
+            event = self._event(job, due_ns, stamp)
             payload = event.encode().encode()
-            stream = self.keys.events_stream(job).encode()
+            stream, channel = self._names(job)
             commands.append(
                 resp_command(
                     b"XADD",
@@ -253,17 +256,28 @@ class Publisher:
                     payload,
                 )
             )
-            commands.append(resp_command(b"PUBLISH", self.keys.updates_channel(job).encode(), payload))
+            commands.append(resp_command(b"PUBLISH", channel, payload))
             streams.add(stream)
         for stream in streams:
             commands.append(resp_command(b"EXPIRE", stream, TTL_BYTES))
         self.resp.execute(b"".join(commands), len(commands))
 
-    def _event(self, job: int, due_ns: int) -> JobEvent:
+    def _event(self, job: int, due_ns: int, stamp: str | None = None) -> JobEvent:
         seq = self.seqs[job] = self.seqs[job] + 1
         return JobEvent(
-            seq=seq, type="log", data={"log_line": log_line(job, seq, due_ns)}, timestamp=utc_timestamp()
+            seq=seq,
+            type="log",
+            data={"log_line": log_line(job, seq, due_ns)},
+            timestamp=stamp or utc_timestamp(),
         )
+
+    def _names(self, job: int) -> tuple[bytes, bytes]:
+        """The job's stream key and pub/sub channel, as bytes (computed once per job)."""
+        names = self.names.get(job)
+        if names is None:
+            names = (self.keys.events_stream(job).encode(), self.keys.updates_channel(job).encode())
+            self.names[job] = names
+        return names
 
 
 async def main() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import psutil
 
+from bench import cpus
 from bench.config import Profile
 from bench.control import Child, Message, call_all
 from bench.measure import CpuMeter, Group, process, rss_bytes
@@ -188,6 +189,17 @@ class Bench:
         groups.update(dict(extra))
         return CpuMeter(groups)
 
+    def _place(self, server: Server, gens: Loadgens, pub: Child, workers: int) -> None:
+        """Put the server on a core of its own, if it is one process (see ``bench.cpus``)."""
+        clients = [*gens.group(), *process(pub.pid), *process(self.stack.redis_proc.pid)]
+        placement = cpus.server_cpus(workers)
+        if placement is None:
+            cpus.place([*clients, *server.processes()], cpus.ALL)
+            return
+        mine, theirs = placement
+        cpus.place(server.processes(), mine)
+        cpus.place(clients, theirs)
+
     @staticmethod
     def settle_rss(server: Server) -> int:
         gc.collect()
@@ -218,6 +230,8 @@ class Bench:
         rows = [row]
         try:
             with self.loadgens() as gens, self.publisher() as pub:
+                self._place(server, gens, pub, workers)
+                row.extra["cpus"] = cpus.describe(cpus.server_cpus(workers))
                 if not baseline:
                     pub.call(30, cmd="heartbeat", jobs=job_ids)
                 rss_before = self.settle_rss(server)

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from a6hub.adapters.bus.keys import RedisKeys
-from a6hub.gateway.frames import event_age_s, seq_of
+from a6hub.gateway.frames import event_age_s, is_complete, seq_of
 from a6hub.gateway.metrics import GatewayMetrics
 from a6hub.gateway.pubsub import PubSubClient
 from a6hub.gateway.replay import PAGE, EventSource
@@ -28,8 +28,10 @@ SUBSCRIBE_TIMEOUT_S = 10.0
 
 
 class Watcher(Protocol):
-    def deliver(self, seq: int, payload: str, frame: bytes) -> None:
-        """Take an event without blocking; ``frame`` is its WebSocket frame, shared by all watchers."""
+    def deliver(self, seq: int, payload: str, frame: bytes, last: bool) -> None:
+        """Take an event without blocking; ``frame`` is its WebSocket frame, shared by all watchers.
+
+        ``last`` is true for the job's ``complete`` event."""
 
 
 class JobChannel:
@@ -85,9 +87,10 @@ class JobChannel:
             seq = self._next_seq
             payload = pending.pop(seq)
             frame = text_frame(payload.encode())  # built once for every watcher
+            last = is_complete(payload)
             for watcher in tuple(self.watchers):
-                watcher.deliver(seq, payload, frame)
-            self._metrics.latency.observe(event_age_s(payload))
+                watcher.deliver(seq, payload, frame, last)
+            self._metrics.dispatch.observe_age(event_age_s(payload))
             self._next_seq = seq + 1
 
     async def _fill_gap(self) -> None:
@@ -202,7 +205,7 @@ class Fanout:
         channel = self._by_name.get(name)
         if channel is None:
             return
-        self._metrics.events_in.inc()
+        self._metrics.dispatch.events_in += 1
         channel.receive(data.decode())
 
     def _on_subscribed(self, name: bytes) -> None:

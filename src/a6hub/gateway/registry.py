@@ -1,4 +1,9 @@
-"""The open sockets of this process, published to Redis so the admin view spans all processes."""
+"""The open sockets of this process, published to Redis so the admin view spans all processes.
+
+Listing 10,000 sockets takes a noticeable slice of the event loop, so a process publishes its
+list only while an administrator is looking (the admin view's request sets a flag in Redis for
+``WANTED_FOR_S``), and formats it a chunk at a time, letting live events through in between.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from a6hub.gateway.session import ClientSession
 log = logging.getLogger(__name__)
 PUBLISH_EVERY_S = 2.0
 ENTRY_TTL_S = 10
+WANTED_FOR_S = 60
+DESCRIBE_CHUNK = 500  # connections formatted per turn of the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +74,18 @@ class ConnectionRegistry:
         return described
 
     def describe_json(self) -> str:
-        """Every connection as a JSON list; only the changing fields are formatted each time."""
-        return (
-            "["
-            + ",".join(
-                f'{c.fixed_json},"frames_sent":{c.session.frames_sent},"queue_depth":{c.session.queue_depth},'
-                f'"last_seq_sent":{c.session.last_seq_sent}}}'
-                for c in self._connections.values()
-            )
-            + "]"
-        )
+        """Every connection as a JSON list, at once (see ``describe_json_gradually``)."""
+        return "[" + ",".join(map(_entry_json, self._connections.values())) + "]"
+
+    async def describe_json_gradually(self) -> str:
+        """``describe_json``, yielding to the event loop every ``DESCRIBE_CHUNK`` connections."""
+        connections = list(self._connections.values())
+        parts: list[str] = []
+        for start in range(0, len(connections), DESCRIBE_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            parts.extend(map(_entry_json, connections[start : start + DESCRIBE_CHUNK]))
+        return "[" + ",".join(parts) + "]"
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._publish_forever())
@@ -99,22 +108,47 @@ class ConnectionRegistry:
             await asyncio.sleep(PUBLISH_EVERY_S)
 
     async def _publish(self) -> None:
-        key = self._keys.gateway_connections(self.process_id)
-        snapshot = self.describe_json()
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.set(key, snapshot, ex=ENTRY_TTL_S)
+        """Announce this process; publish its list if an admin is looking."""
+        pipe = self._redis.pipeline(transaction=False)
         pipe.sadd(self._keys.gateway_processes, self.process_id)
-        await pipe.execute()
+        pipe.exists(self._keys.gateway_list_wanted)
+        _, wanted = await pipe.execute()
+        if wanted:
+            snapshot = await self.describe_json_gradually()
+            await self._redis.set(self._keys.gateway_connections(self.process_id), snapshot, ex=ENTRY_TTL_S)
 
 
-async def all_connections(redis: aioredis.Redis, keys: RedisKeys) -> list[dict[str, Any]]:
-    """Every open socket of every live API process (each process refreshes its list every 2 s)."""
-    processes = sorted(as_text(member) for member in await redis.smembers(keys.gateway_processes))
-    listed: list[dict[str, Any]] = []
-    for process in processes:
-        raw = await redis.get(keys.gateway_connections(process))
-        if raw is None:
-            await redis.srem(keys.gateway_processes, process)
-            continue
-        listed.extend(json.loads(raw))
-    return listed
+def _entry_json(connection: Connection) -> str:
+    """One connection as JSON; only the changing fields are formatted each time."""
+    session = connection.session
+    return (
+        f'{connection.fixed_json},"frames_sent":{session.frames_sent},'
+        f'"queue_depth":{session.queue_depth},"last_seq_sent":{session.last_seq_sent}}}'
+    )
+
+
+async def all_connections(
+    redis: aioredis.Redis, keys: RedisKeys, wait_s: float = PUBLISH_EVERY_S + 1.0
+) -> list[dict[str, Any]]:
+    """Every open socket of every live API process.
+
+    Asks the processes to publish their lists (for the next ``WANTED_FOR_S``) and, for any that
+    has none yet, waits up to ``wait_s`` (one publishing round); a process still silent then is
+    taken as gone (a live one announces itself again on its next round).
+    """
+    await redis.set(keys.gateway_list_wanted, "1", ex=WANTED_FOR_S)
+    deadline = asyncio.get_running_loop().time() + wait_s
+    while True:
+        processes = sorted(as_text(member) for member in await redis.smembers(keys.gateway_processes))
+        lists = (
+            await redis.mget([keys.gateway_connections(process) for process in processes])
+            if processes
+            else []
+        )
+        missing = [process for process, raw in zip(processes, lists, strict=True) if raw is None]
+        if not missing or asyncio.get_running_loop().time() >= deadline:
+            break
+        await asyncio.sleep(0.2)
+    if missing:
+        await redis.srem(keys.gateway_processes, *missing)
+    return [entry for raw in lists if raw is not None for entry in json.loads(raw)]

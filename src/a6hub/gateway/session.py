@@ -132,15 +132,18 @@ class ClientSession:
 
     # -- the fan-out's side ------------------------------------------------------------------
 
-    def deliver(self, seq: int, payload: str, frame: bytes) -> None:
-        """Take a live event without blocking: onto the socket if possible, else into the backlog."""
+    def deliver(self, seq: int, payload: str, frame: bytes, last: bool) -> None:
+        """Take a live event without blocking: onto the socket if possible, else into the backlog.
+
+        ``last``: the event is the job's ``complete``, after which the socket is closed.
+        """
         if self._live:
             raw = self._raw
             assert raw is not None
-            if seq == self._last_sent + 1 and raw.can_write() and raw.write_frame(frame):
+            if seq == self._last_sent + 1 and raw.write_if_room(frame):
                 self._last_sent = seq
                 self.frames_sent += 1
-                if frames.is_complete(payload):
+                if last:
                     self.request_close(CLOSE_NORMAL, "job finished")
                 return
             if seq <= self._last_sent:

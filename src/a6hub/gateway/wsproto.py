@@ -57,6 +57,9 @@ class RawFrames(Protocol):
     def write_frame(self, frame: bytes) -> bool:
         """Queue a complete frame on the socket; False if the socket is closing or gone."""
 
+    def write_if_room(self, frame: bytes) -> bool:
+        """``write_frame`` if ``can_write``, in one call (the fan-out's path); False if not written."""
+
     def write_frames(self, frames: list[bytes]) -> bool:
         """Queue complete frames on the socket, with one system call; False if it is gone."""
 
@@ -232,6 +235,12 @@ class GatewayWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def write_frame(self, frame: bytes) -> bool:
         if self.close_sent or self.disconnected:
+            return False
+        self.transport.write(frame)
+        return True
+
+    def write_if_room(self, frame: bytes) -> bool:
+        if self.close_sent or self.disconnected or not self.writable.is_set():
             return False
         self.transport.write(frame)
         return True

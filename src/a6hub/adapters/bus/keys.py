@@ -43,6 +43,11 @@ class RedisKeys:
         return f"{self.prefix}gateway:processes"
 
     @property
+    def gateway_list_wanted(self) -> str:
+        """Set (with a TTL) while an admin is looking: API processes publish their lists meanwhile."""
+        return f"{self.prefix}gateway:list-wanted"
+
+    @property
     def build_queue(self) -> str:
         return f"{self.prefix}build"
 
