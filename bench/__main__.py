@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench import report
 from bench.config import PROFILES, Profile
@@ -38,103 +39,76 @@ def raise_fd_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+HUB_PATH = (
+    "events numbered by the bench, encoded by JobEvent.encode, pushed with EventPublisher.push's "
+    "commands (XADD+PUBLISH+EXPIRE), batched per 2 ms tick"
+)
+IN_SERVER = "generated in the server process"
+ONE = "a6hub, 1 process"
+BARE = "bare Starlette"
+
+
+def fanout_scenarios(p: Profile, wanted: list[str]) -> dict[str, tuple[Row, dict[str, Any]]]:
+    """The fan-out scenarios: each one's row and the arguments of ``Bench.fanout``."""
+    hub = {"jobs": p.hub_jobs, "watchers": p.hub_watchers, "rate": p.hub_rate, "measure_s": p.measure_s}
+    hot = {"jobs": 1, "watchers": p.hot_sockets, "rate": p.hot_rate, "measure_s": p.hot_measure_s}
+    # S1 also finds one process's capacity, which S5 is compared with.
+    s1_ramp = p.ramp_rates if "S5" in wanted else ()
+    return {
+        "S1": (Row("S1", "hub", ONE, HUB_PATH), {"baseline": False, "ramp": s1_ramp, **hub}),
+        "B1": (Row("B1", "hub, bare baseline", BARE, IN_SERVER), {"baseline": True, **hub}),
+        "S2": (
+            Row("S2", "hot job", ONE, "EventPublisher.push, one call per event"),
+            {"baseline": False, "mode": "publisher", **hot},
+        ),
+        "B2": (Row("B2", "hot job, bare baseline", BARE, IN_SERVER), {"baseline": True, **hot}),
+        "S5": (
+            Row("S5", "two processes", "a6hub, --workers 2", HUB_PATH),
+            {"baseline": False, "workers": 2, "ramp": p.ramp_rates, **hub},
+        ),
+    }
+
+
 def run(profile: Profile, only: set[str], keep: bool, api_source: Path | None = None) -> list[Row]:
-    p = profile
     rows: list[Row] = []
-    hub_path = (
-        "events numbered by the bench, encoded by JobEvent.encode, pushed with EventPublisher.push's "
-        "commands (XADD+PUBLISH+EXPIRE), batched per 2 ms tick"
-    )
     with stack(keep=keep, api_source=api_source) as hub:
-        bench = Bench(hub, p, log)
+        bench = Bench(hub, profile, log)
         log(f"stack up in {hub.root} (Redis on a unix socket, SQLite)")
         wanted = [scenario for scenario in ORDER if not only or scenario in only]
+        fanouts = fanout_scenarios(profile, wanted)
         for scenario in wanted:
             log(f"{scenario} ...")
-            if scenario == "S1":
-                row = Row("S1", "hub", "a6hub, 1 process", hub_path)
-                steps = bench.fanout(
-                    row,
-                    baseline=False,
-                    jobs=p.hub_jobs,
-                    watchers=p.hub_watchers,
-                    rate=p.hub_rate,
-                    measure_s=p.measure_s,
-                    ramp=p.ramp_rates if "S5" in wanted else (),
-                )
+            if scenario in fanouts:
+                row, arguments = fanouts[scenario]
+                steps = bench.fanout(row, **arguments)
                 rows.extend(steps)
-            elif scenario == "B1":
-                row = Row("B1", "hub, bare baseline", "bare Starlette", "generated in the server process")
-                rows.extend(
-                    bench.fanout(
-                        row,
-                        baseline=True,
-                        jobs=p.hub_jobs,
-                        watchers=p.hub_watchers,
-                        rate=p.hub_rate,
-                        measure_s=p.measure_s,
-                    )
-                )
-            elif scenario == "S2":
-                row = Row("S2", "hot job", "a6hub, 1 process", "EventPublisher.push, one call per event")
-                rows.extend(
-                    bench.fanout(
-                        row,
-                        baseline=False,
-                        jobs=1,
-                        watchers=p.hot_sockets,
-                        rate=p.hot_rate,
-                        measure_s=p.hot_measure_s,
-                        mode="publisher",
-                    )
-                )
-            elif scenario == "B2":
-                row = Row("B2", "hot job, bare baseline", "bare Starlette", "generated in the server process")
-                rows.extend(
-                    bench.fanout(
-                        row,
-                        baseline=True,
-                        jobs=1,
-                        watchers=p.hot_sockets,
-                        rate=p.hot_rate,
-                        measure_s=p.hot_measure_s,
-                    )
-                )
+                if scenario == "S5":
+                    compare_capacity(row, rows, steps)
             elif scenario == "S3":
                 row = Row(
                     "S3",
                     "burst",
-                    "a6hub, 1 process",
+                    ONE,
                     "full worker path: run_tool → LogPump → JobLifecycle.log → EventPublisher.publish "
                     "(SQLite + Redis)",
                 )
                 row.latency_kind = "tool print→receive (oldest line of each batch)"
                 rows.append(bench.burst(row))
             elif scenario == "S4":
-                row = Row("S4", "reconnect storm", "a6hub, 1 process", hub_path)
-                rows.append(bench.storm(row))
-            elif scenario == "S5":
-                row = Row("S5", "two processes", "a6hub, --workers 2", hub_path)
-                steps = bench.fanout(
-                    row,
-                    baseline=False,
-                    jobs=p.hub_jobs,
-                    watchers=p.hub_watchers,
-                    rate=p.hub_rate,
-                    measure_s=p.measure_s,
-                    workers=2,
-                    ramp=p.ramp_rates,
-                )
-                rows.extend(steps)
-                one = max(
-                    (r.delivered_per_s or 0 for r in rows if r.id == "S1" or r.id.startswith("S1@")),
-                    default=0,
-                )
-                two = max((r.delivered_per_s or 0 for r in steps), default=0)
-                row.extra["capacity_one_process"] = round(one)
-                row.extra["capacity_two_processes"] = round(two)
-                row.extra["throughput_ratio"] = round(two / one, 2) if one else None
+                rows.append(bench.storm(Row("S4", "reconnect storm", ONE, HUB_PATH)))
     return rows
+
+
+def compare_capacity(row: Row, rows: list[Row], steps: list[Row]) -> None:
+    """S5's throughput ratio: the highest rate two processes delivered over one process's."""
+    one = max(
+        (r.delivered_per_s or 0 for r in rows if r.id == "S1" or r.id.startswith("S1@")),
+        default=0,
+    )
+    two = max((r.delivered_per_s or 0 for r in steps), default=0)
+    row.extra["capacity_one_process"] = round(one)
+    row.extra["capacity_two_processes"] = round(two)
+    row.extra["throughput_ratio"] = round(two / one, 2) if one else None
 
 
 def main(argv: list[str] | None = None) -> int:
