@@ -31,34 +31,6 @@ DEMO = Path(__file__).resolve().parents[2] / "src" / "a6hub" / "demo"
 USER, PASSWORD = "designer", "pass-word-1"
 
 
-def ticking_tb(name: str, ticks: int | None, work: int = 300_000) -> bytes:
-    """A testbench printing ``tick N`` about every 0.1 s, ``ticks`` times (forever if ``None``)."""
-    loop = f"for (i = 0; i < {ticks}; i = i + 1)" if ticks is not None else "for (i = 0; 1; i = i + 1)"
-    return f"""module {name};
-    integer i, j, acc;
-    initial begin
-        acc = 0;
-        {loop} begin
-            for (j = 0; j < {work}; j = j + 1) acc = acc + j;
-            $display("tick %0d", i);
-            $fflush;
-        end
-        $finish;
-    end
-endmodule
-""".encode()
-
-
-FAILING_TB = b"""module failing_tb;
-    initial begin
-        $display("checking the adder");
-        if (1 + 1 != 3) $error("1 + 1 is not 3");
-        $finish;
-    end
-endmodule
-"""
-
-
 def assert_visible(visible: Callable[[], bool]) -> None:
     """A write is visible to the very next request: the API commits before it answers."""
     assert visible(), "a write was not visible to the next request"

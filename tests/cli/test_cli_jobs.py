@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import DEMO, FAILING_TB, Cli, Hub, cli_argv, ticking_tb
+from tests.cli.conftest import DEMO, Cli, Hub, cli_argv
+from tests.designs import FAILING_TB, ticking_tb
 
 
 def _wait_for_text(path: Path, text: bytes, timeout_s: float = 60) -> None:

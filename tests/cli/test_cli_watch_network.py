@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import DEMO, Cli, Hub, ticking_tb
+from tests.cli.conftest import DEMO, Cli, Hub
 from tests.cli.proxy import Proxy
+from tests.designs import ticking_tb
 
 TICKS = 30
 

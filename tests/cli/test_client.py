@@ -15,8 +15,9 @@ from a6hub.client import (
     InvalidRequest,
     NotFound,
 )
-from tests.cli.conftest import PASSWORD, USER, Hub, assert_visible, ticking_tb
+from tests.cli.conftest import PASSWORD, USER, Hub, assert_visible
 from tests.cli.proxy import Proxy
+from tests.designs import ticking_tb
 from tests.servers import free_port
 
 

@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from tests.conftest import make_settings
+from tests.designs import ENDLESS_TB
 from tests.faults.private_postgres import PrivatePostgres
 from tests.jobs.conftest import JobHub, start_hub
 from tests.jobs.test_build_jobs import assert_well_formed
-from tests.jobs.test_job_control import ENDLESS_TB
 
 
 @pytest.fixture

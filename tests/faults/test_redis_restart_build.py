@@ -11,10 +11,10 @@ import pytest
 import websockets
 
 from tests.conftest import make_settings
+from tests.designs import ENDLESS_TB
 from tests.gateway.test_redis_restart import PrivateRedis, private_redis
 from tests.jobs.conftest import JobHub, start_hub
 from tests.jobs.test_build_jobs import assert_well_formed
-from tests.jobs.test_job_control import ENDLESS_TB
 
 __all__ = ["private_redis"]
 

@@ -8,9 +8,9 @@ import pytest
 
 from a6hub.config import Settings
 from tests.conftest import make_settings
+from tests.designs import ENDLESS_TB
 from tests.jobs.conftest import start_hub
 from tests.jobs.test_build_jobs import assert_well_formed
-from tests.jobs.test_job_control import ENDLESS_TB
 
 CHATTY_TB = ENDLESS_TB.replace(b"if (n % 1000 == 0) ", b"")  # a line every step, without end
 

@@ -10,27 +10,10 @@ from pathlib import Path
 import pytest
 
 from a6hub.config import Settings
+from tests.designs import ENDLESS_TB, FAILING_TB
 from tests.jobs.conftest import JobHub, demo_files
 from tests.jobs.test_build_jobs import assert_well_formed
 from tests.servers import worker_process
-
-ENDLESS_TB = b"""`timescale 1ns/1ps
-module endless_tb;
-    integer n = 0;
-    initial forever begin
-        #1000 n = n + 1;
-        if (n % 1000 == 0) $display("tick %0d", n);
-    end
-endmodule
-"""
-FAILING_TB = b"""module failing_tb;
-    initial begin
-        $display("checking the adder");
-        if (1 + 1 != 3) $error("1 + 1 is not 3");
-        $finish;
-    end
-endmodule
-"""
 
 
 @pytest.mark.slow
