@@ -170,7 +170,9 @@ def targets(rows: list[Row], full_size: bool) -> list[tuple[str, str, bool | Non
             )
         )
     clean = all(row.integrity.clean for row in rows)
-    out.append(("0 lost, duplicated or reordered events in every scenario", "yes" if clean else "NO", clean))
+    unfinished = [row.id for row in rows if row.failed]
+    shown = ("yes" if clean else "NO") + (f" (did not finish: {', '.join(unfinished)})" if unfinished else "")
+    out.append(("0 lost, duplicated or reordered events in every scenario", shown, clean and not unfinished))
     return out
 
 
@@ -214,6 +216,8 @@ def details(rows: list[Row]) -> list[str]:
         if "@" in row.id:
             continue
         out.append(f"- **{row.id} {row.name}** — {row.path}.")
+        if row.failed:
+            out.append(f"  **Did not finish**: {row.failed}.")
         for note in row.notes:
             out.append(f"  {note}.")
         extra = {k: v for k, v in row.extra.items() if k not in ("runs", "ramp")}

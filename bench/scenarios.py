@@ -45,6 +45,7 @@ class Row:
     cpu: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    failed: str | None = None  # why the scenario did not finish
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class Row:
             "cpu_pct": self.cpu,
             "extra": self.extra,
             "notes": self.notes,
+            "failed": self.failed,
         }
 
 
@@ -457,7 +459,8 @@ class Bench:
                 gens.call(60, cmd="drop")
                 time.sleep(p.storm_gap_s)
                 meter.start()
-                replies = gens.call(120, cmd="reconnect", timeout_s=60)
+                # The clients' own bound: three connection attempts of up to 60 s, then 60 s to catch up.
+                replies = gens.call(300, cmd="reconnect", timeout_s=60)
                 row.cpu = meter.stop()
                 time.sleep(1.0)
                 published = pub.call(60, cmd="stop")

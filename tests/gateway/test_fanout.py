@@ -136,12 +136,12 @@ async def test_admin_lists_connections_of_every_process(hub: Hub, tmp_path: Path
         ):
             await receive_json(a)
             await receive_json(b)
-            await asyncio.sleep(2.5)
             listed = hub.get("/api/v1/admin/connections", admin_token).json()["connections"]
             refused = hub.get("/api/v1/admin/connections", user_token)
     assert {c["job_id"] for c in listed} == {job_id}
     assert len({c["process"] for c in listed}) == 2
     assert {"user_id", "connected_at", "frames_sent", "queue_depth", "last_seq_sent"} <= set(listed[0])
+    assert {c["username"] for c in listed} == {"dave"}
     assert refused.status_code == 403
 
 

@@ -196,8 +196,8 @@ export interface WsTicket {
 export interface AdminConnection {
   process: string;
   user_id: Id;
-  /** The server may list only user_id: the page then shows "user #<id>". */
-  username?: string;
+  /** null if the account is gone: the page then shows "user #<id>". */
+  username?: string | null;
   connection_id?: number;
   job_id: Id;
   connected_at: string;

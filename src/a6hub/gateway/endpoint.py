@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from a6hub.adapters.db.jobs import readable_job
+from a6hub.adapters.db.users import usernames
 from a6hub.adapters.security import TokenService
 from a6hub.api.deps import ContextDep, CurrentUser
 from a6hub.api.errors import ws_close_code_for
@@ -71,12 +72,23 @@ async def create_ticket(
 
 
 @router.get("/admin/connections", operation_id="list_connections")
-async def list_connections(user: CurrentUser, request: Request) -> dict[str, list[dict[str, Any]]]:
+async def list_connections(
+    user: CurrentUser, context: ContextDep, request: Request
+) -> dict[str, list[dict[str, Any]]]:
     """Every open socket across all API processes (admins only)."""
     if not user.is_admin:
         raise Forbidden("only administrators may list connections")
     gateway = _gateway(request)
-    return {"connections": await all_connections(gateway.redis, gateway.keys)}
+    connections = await all_connections(gateway.redis, gateway.keys)
+
+    def names() -> dict[int, str]:
+        with context.db.session() as session:
+            return usernames(session, (entry["user_id"] for entry in connections))
+
+    by_id = await asyncio.to_thread(names)
+    for entry in connections:
+        entry["username"] = by_id.get(entry["user_id"])
+    return {"connections": connections}
 
 
 def _parse_int(raw: str | None, what: str) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -53,3 +55,11 @@ def get_user(session: Session, user_id: int) -> User:
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    """The usernames of the given users that exist, by id."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).tuples().all())
