@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bench.scenarios import Row
 
-from bench import report
+from bench import report as bench_report
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = {"S1", "B1", "S2", "B2", "S3", "S4", "S5"}
@@ -56,7 +56,7 @@ def test_a_scenario_that_did_not_finish_is_reported_and_fails_the_targets(tmp_pa
         "load_before": [0, 0, 0],
         "load_after": [0, 0, 0],
     }
-    md_path, json_path = report.write(tmp_path, "full", [stuck], env, full_size=True)
+    md_path, json_path = bench_report.write(tmp_path, "full", [stuck], env, full_size=True)
     text = md_path.read_text()
     assert "**Did not finish**: ChildError: loadgen0: no reply within 300 s." in text
     assert "| S4 all 5,000 caught up ≤ 20 s, nothing lost or repeated | not all caught up | **no** |" in text
