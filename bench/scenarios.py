@@ -284,6 +284,7 @@ class Bench:
         finally:
             server.stop()
             self.stack.servers.remove(server)
+            cpus.place(process(self.stack.redis_proc.pid), cpus.ALL)  # Redis outlives the scenario
         return rows
 
     def _steady(
