@@ -30,6 +30,7 @@ from bench.publish import TICK_S, Schedule, log_line
 rooms: dict[int, set[WebSocket]] = {}
 seqs: dict[int, int] = {}
 state: dict[str, Any] = {"task": None, "published": 0, "seconds": 0.0, "behind_max_s": 0.0}
+YIELD_EVERY = 100  # events sent between turns of the event loop
 
 
 async def watch(websocket: WebSocket) -> None:
@@ -55,7 +56,9 @@ async def broadcast(jobs: list[int], rate: float, limit_s: float) -> None:
             batch = schedule.due()
             if batch and batch[0][1] < time.time_ns() - 1e6:
                 state["behind_max_s"] = max(state["behind_max_s"], (time.time_ns() - batch[0][1]) / 1e9)
-            for job, due_ns in batch:
+            for n, (job, due_ns) in enumerate(batch, 1):
+                if n % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # far behind, a batch is long: let /stop be answered
                 seq = seqs[job] = seqs.get(job, 0) + 1
                 event = JobEvent(seq, "log", {"log_line": log_line(job, seq, due_ns)}, utc_timestamp())
                 payload = event.encode()
