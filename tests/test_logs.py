@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import logging
 
-from a6hub.logs import RedactingFilter, redact
+import pytest
+
+from a6hub.logs import RedactingFilter, configure_logging, redact
 
 
 def test_tokens_and_tickets_are_redacted_from_urls() -> None:
@@ -17,3 +19,27 @@ def test_the_filter_keeps_positional_and_mapping_arguments_usable() -> None:
         assert RedactingFilter().filter(record)
     assert positional.getMessage() == "a - /p?token=[redacted]"
     assert mapping.getMessage() == "/p?ticket=[redacted]"
+
+
+def test_uvicorns_bare_connection_lines_are_dropped_and_the_accepted_line_kept(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    try:
+        configure_logging()
+        uvicorn_log = logging.getLogger("uvicorn.error")
+        uvicorn_log.info(
+            '%s - "WebSocket %s" [accepted]', "127.0.0.1:5", "/api/v1/ws/jobs/7/updates?token=abc"
+        )
+        uvicorn_log.info("connection open")
+        uvicorn_log.info("connection closed")
+        uvicorn_log.info("Application startup complete.")
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        '127.0.0.1:5 - "WebSocket /api/v1/ws/jobs/7/updates?token=[redacted]" [accepted]',
+        "Application startup complete.",
+    ]

@@ -24,6 +24,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class SocketChatterFilter(logging.Filter):
+    """Drops uvicorn's bare "connection open" / "connection closed" lines.
+
+    uvicorn logs them for every WebSocket, right after the line that names the socket
+    (``... "WebSocket /api/v1/ws/jobs/7/updates" [accepted]``): with thousands of sockets
+    connecting at once they were half the log and a visible share of the CPU.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg not in _SOCKET_CHATTER
+
+
+_SOCKET_CHATTER = frozenset({"connection open", "connection closed"})
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -31,3 +46,6 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, SocketChatterFilter) for f in uvicorn_log.filters):
+        uvicorn_log.addFilter(SocketChatterFilter())
