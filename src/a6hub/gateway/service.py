@@ -13,11 +13,10 @@ from datetime import timedelta
 from typing import Any
 
 import redis.asyncio as aioredis
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from a6hub.adapters.db.engine import Database
-from a6hub.adapters.db.models import Job, Project
+from a6hub.adapters.db.jobs import watch_state
 from a6hub.adapters.security import TokenService
 from a6hub.config import Settings
 from a6hub.domain.access import ProjectAccess, Visibility, can_read
@@ -137,22 +136,8 @@ class Gateway:
     def _load_state(self, job_id: int) -> tuple[dict[str, Any], ProjectAccess]:
         """One indexed query, no ORM session: it runs in a worker thread, and every bit of
         Python run there competes with the event loop for the interpreter lock."""
-        query = (
-            select(
-                Job.id,
-                Job.status,
-                Job.current_step,
-                Job.progress_data,
-                Job.last_seq,
-                Project.id,
-                Project.owner_id,
-                Project.visibility,
-            )
-            .join(Project, Project.id == Job.project_id)
-            .where(Job.id == job_id)
-        )
         with self.db.engine.connect() as connection:
-            row = connection.execute(query).one_or_none()
+            row = watch_state(connection, job_id)
         if row is None:
             raise NotFound(f"job {job_id} not found")
         job_id, status, current_step, progress, last_seq, project_id, owner_id, visibility = row

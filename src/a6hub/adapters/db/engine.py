@@ -21,6 +21,10 @@ def make_engine(database_url: str, **engine_options: Any) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            # Enough pooled connections for the API's worker threads: a connection made afresh
+            # (and its pragmas) costs more than the short reads it is used for.
+            engine_options.setdefault("pool_size", 10)
+            engine_options.setdefault("max_overflow", 30)
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **engine_options
         )
