@@ -69,16 +69,8 @@ class ConnectionRegistry:
     def remove(self, connection_id: int) -> None:
         self._connections.pop(connection_id, None)
 
-    def describe(self) -> list[dict[str, Any]]:
-        described: list[dict[str, Any]] = json.loads(self.describe_json())
-        return described
-
-    def describe_json(self) -> str:
-        """Every connection as a JSON list, at once (see ``describe_json_gradually``)."""
-        return "[" + ",".join(map(_entry_json, self._connections.values())) + "]"
-
-    async def describe_json_gradually(self) -> str:
-        """``describe_json``, yielding to the event loop every ``DESCRIBE_CHUNK`` connections."""
+    async def describe_json(self) -> str:
+        """Every connection as a JSON list, yielding to the event loop every ``DESCRIBE_CHUNK``."""
         connections = list(self._connections.values())
         parts: list[str] = []
         for start in range(0, len(connections), DESCRIBE_CHUNK):
@@ -114,7 +106,7 @@ class ConnectionRegistry:
         pipe.exists(self._keys.gateway_list_wanted)
         _, wanted = await pipe.execute()
         if wanted:
-            snapshot = await self.describe_json_gradually()
+            snapshot = await self.describe_json()
             await self._redis.set(self._keys.gateway_connections(self.process_id), snapshot, ex=ENTRY_TTL_S)
 
 
