@@ -129,12 +129,7 @@ class RespPipe:
         while replies:
             end = self.buffer.find(b"\r\n", position)
             if end == -1:
-                self.buffer = self.buffer[position:]
-                position = 0
-                chunk = self.sock.recv(1 << 16)
-                if not chunk:
-                    raise ConnectionError("Redis closed the connection")
-                self.buffer += chunk
+                position = self._read_more(position)
                 continue
             kind = self.buffer[position : position + 1]
             if kind == b"-":
@@ -143,17 +138,20 @@ class RespPipe:
                 size = int(self.buffer[position + 1 : end])
                 if size >= 0:
                     if len(self.buffer) < end + 2 + size + 2:
-                        self.buffer = self.buffer[position:]
-                        position = 0
-                        chunk = self.sock.recv(1 << 16)
-                        if not chunk:
-                            raise ConnectionError("Redis closed the connection")
-                        self.buffer += chunk
+                        position = self._read_more(position)
                         continue
                     end += size + 2
             position = end + 2
             replies -= 1
         self.buffer = self.buffer[position:]
+
+    def _read_more(self, position: int) -> int:
+        """Drop what has been parsed, append what Redis sent next; the new parse position (0)."""
+        chunk = self.sock.recv(1 << 16)
+        if not chunk:
+            raise ConnectionError("Redis closed the connection")
+        self.buffer = self.buffer[position:] + chunk
+        return 0
 
 
 class Publisher:

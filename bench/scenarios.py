@@ -321,12 +321,7 @@ class Bench:
         row.offered_per_s = float(published["rate"]) * watchers
         row.extra["publisher_behind_max_s"] = round(float(published["behind_max_s"]), 3)
         row.extra["events_published"] = int(published["published"])
-        codes: dict[str, int] = {}
-        for reply in replies:
-            for code, n in reply["close_codes"].items():
-                codes[code] = codes.get(code, 0) + n
-        if codes:
-            row.notes.append(f"closed by server: {codes}")
+        note_close_codes(row, replies)
         row.extra["open_after"] = sum(int(reply["open"]) for reply in replies)
         self.log(f"  {summary(row)}")
 
@@ -488,16 +483,21 @@ class Bench:
         row.extra["missed_events_per_client"] = round(p.storm_rate * p.storm_gap_s, 1)
         row.extra["reconnect_errors"] = [reply.get("errors") for reply in replies]
         row.offered_per_s = float(published["rate"]) * p.storm_watchers
-        codes: dict[str, int] = {}
-        for check in checks:
-            for code, n in check["close_codes"].items():
-                codes[code] = codes.get(code, 0) + n
-        if codes:
-            row.notes.append(f"closed by server: {codes}")
+        note_close_codes(row, checks)
         self.log(f"  {summary(row)}; all caught up in {row.extra['all_caught_up_s']} s")
         for anomaly in integrity.anomalies[:10]:
             self.log(f"    {anomaly}")
         return row
+
+
+def note_close_codes(row: Row, replies: list[Message]) -> None:
+    """Note the close codes the server sent to the load generators' sockets, if any."""
+    codes: dict[str, int] = {}
+    for reply in replies:
+        for code, n in reply["close_codes"].items():
+            codes[code] = codes.get(code, 0) + n
+    if codes:
+        row.notes.append(f"closed by server: {codes}")
 
 
 def tree(pid: int) -> list[psutil.Process]:
