@@ -335,20 +335,22 @@ class Bench:
         watched: list[Message] = []
         try:
             worker.call(30, cmd="setup", redis_url=self.stack.redis_url, database_url=self.stack.database_url)
-            cap = 64 * 2**20
             run_s = p.burst_seconds * 5 + 60
+
+            def run_tool(job_id: int) -> Message:
+                """The stand-in tool's whole job, unwatched or watched; its log capped at 64 MiB."""
+                return worker.call(
+                    run_s,
+                    cmd="run",
+                    job=job_id,
+                    rate=p.burst_lines_per_s,
+                    seconds=p.burst_seconds,
+                    cap=64 * 2**20,
+                )
+
             for _pair in range(p.burst_pairs):
                 (alone,) = self.stack.seed(1, users=1, status="pending")
-                idle.append(
-                    worker.call(
-                        run_s,
-                        cmd="run",
-                        job=alone.job_id,
-                        rate=p.burst_lines_per_s,
-                        seconds=p.burst_seconds,
-                        cap=cap,
-                    )
-                )
+                idle.append(run_tool(alone.job_id))
                 (job,) = self.stack.seed(1, users=1, status="pending")
                 with self.loadgens() as gens:
                     tokens, token_index = self.tokens_for([job])
@@ -361,14 +363,7 @@ class Bench:
                     meter = self.meter(server, gens, ("worker+tool", lambda: tree(worker.pid)))
                     gens.measure_on()
                     meter.start()
-                    result = worker.call(
-                        run_s,
-                        cmd="run",
-                        job=job.job_id,
-                        rate=p.burst_lines_per_s,
-                        seconds=p.burst_seconds,
-                        cap=cap,
-                    )
+                    result = run_tool(job.job_id)
                     row.cpu = meter.stop()
                     latency, delivered, seconds = gens.measure_off()
                     check = worker.call(120, cmd="verify", job=job.job_id)
