@@ -46,6 +46,26 @@ class Settings(BaseSettings):
     ws_send_queue: int = 1024
     ws_send_timeout_s: float = 5.0
     stream_maxlen: int = 10_000
+    # Sandbox of every tool process (bubblewrap); "off" only for a single-user laptop.
+    sandbox: Literal["on", "off"] = "on"
+    job_disk_bytes: int = 1024 * 1024 * 1024
+    # Accounts: throttling, password hashing, token lifetime, request bodies, the first admin.
+    login_attempts_per_window: int = 10
+    register_attempts_per_window: int = 5
+    auth_window_s: int = 300
+    password_hash_concurrency: int = 4
+    max_token_minutes: int = 60 * 24 * 30
+    max_request_bytes: int = 8 * 1024 * 1024
+    admin_username: str = ""
+    admin_email: str = ""
+    admin_password: str = ""
+    # Fair share per user and per job.
+    max_running_jobs_per_user: int = 2
+    max_queued_jobs_per_user: int = 20
+    max_artifacts_per_job: int = 64
+    max_artifact_bytes_per_job: int = 512 * 1024 * 1024
+    # Web hardening: Host names the hub answers to (comma-separated); empty means local names only.
+    allowed_hosts: str = ""
     demo_user: str = "demo"
     demo_password: str = "demo-password"  # noqa: S105 - the documented demo account, never in production
     create_demo: bool = True

@@ -35,6 +35,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         409: "Conflict with the current state",
         413: "Over a size or count limit",
         422: "Invalid input; the detail names the field",
+        429: "Over a rate or fair-share limit; retry after the Retry-After header's seconds",
         503: "The database or Redis is unreachable; retry shortly",
     }.items()
 }

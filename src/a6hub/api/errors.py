@@ -18,6 +18,7 @@ from a6hub.domain.errors import (
     NotFound,
     ServiceUnavailable,
     TooLarge,
+    TooManyRequests,
     Unauthorized,
 )
 
@@ -28,6 +29,7 @@ HTTP_STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     TooLarge: 413,
     Unauthorized: 401,
+    TooManyRequests: 429,
     ServiceUnavailable: 503,
 }
 
@@ -62,7 +64,11 @@ def error_body(detail: str, code: str) -> dict[str, str]:
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers: dict[str, str] | None = None
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(error_body(exc.message, exc.code), status_code=http_status_for(exc), headers=headers)
 
 

@@ -7,6 +7,7 @@ DomainError
 ├── Conflict            duplicates, wrong state (HTTP 409)
 ├── TooLarge            size or count limits (HTTP 413)
 ├── Unauthorized        missing, invalid or expired credentials (HTTP 401, WebSocket 4401)
+├── TooManyRequests     over a rate or fair-share limit (HTTP 429 with Retry-After)
 └── ServiceUnavailable  database or Redis unreachable (HTTP 503)
 """
 
@@ -48,3 +49,13 @@ class Unauthorized(DomainError):
 
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
+
+
+class TooManyRequests(DomainError):
+    """Over a rate or fair-share limit; ``retry_after_s`` becomes the ``Retry-After`` header."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after_s: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after_s = max(1, retry_after_s)
