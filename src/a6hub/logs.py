@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote_plus
 
-_SECRET_PARAMS = re.compile(r"((?:token|ticket)=)[^&\s\"']+", re.IGNORECASE)
+REDACTED = "[redacted]"
+SECRET_NAMES = ("token", "ticket")
+# ``name=value`` anywhere in a line (query strings, form bodies, messages); the name may be
+# percent-encoded (``tok%65n``, ``%74oken``) or carry ``+``, as servers decode it before use.
+_PARAMETER = re.compile(r"(?P<name>[^\s=&?\"'<>]+)=(?P<value>[^&\s\"']+)")
+# A JWT wherever it appears (e.g. ``bearer, eyJ...`` from a subprotocol header): it always
+# starts with the base64 of '{"', in its header and in its claims.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+_DECODE_ROUNDS = 3
 
 
 def redact(text: str) -> str:
-    return _SECRET_PARAMS.sub(r"\1[redacted]", text)
+    """``text`` with the values of token and ticket parameters, and any JWT, replaced."""
+    return _JWT.sub(REDACTED, _PARAMETER.sub(_redact_parameter, text))
+
+
+def _redact_parameter(match: re.Match[str]) -> str:
+    name = match.group("name")
+    return f"{name}={REDACTED}" if _is_secret_name(name) else match.group(0)
+
+
+def _is_secret_name(name: str) -> bool:
+    decoded = name
+    for _ in range(_DECODE_ROUNDS):  # also what a proxy that decodes once more would see
+        decoded = unquote_plus(decoded)
+    decoded = decoded.lower()
+    return any(secret in decoded for secret in SECRET_NAMES)
 
 
 class RedactingFilter(logging.Filter):
