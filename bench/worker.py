@@ -26,7 +26,8 @@ from a6hub.adapters.db.engine import Database
 from a6hub.adapters.db.event_store import read_event_payloads
 from a6hub.adapters.db.models import Job
 from a6hub.adapters.flows.process import ToolLimits
-from a6hub.adapters.flows.runner import Deadline, ToolCall, run_tool
+from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
+from a6hub.adapters.flows.sandbox import Sandbox
 from a6hub.adapters.worker.heartbeat import JobWatch
 from a6hub.adapters.worker.job_runner import LifecycleSink
 from a6hub.adapters.worker.log_pump import LogPump
@@ -82,10 +83,10 @@ class Worker:
                 tool_started = time.monotonic()
                 code = run_tool(
                     ToolCall("bench-tool", argv),
-                    workdir=workdir,
+                    # The stand-in tool writes its report outside the workdir: no sandbox here.
+                    tools=ToolEnvironment(workdir, ToolLimits(), Sandbox(bwrap=None)),
                     sink=sink,
                     deadline=Deadline.after(seconds * 5 + 30),
-                    limits=ToolLimits(),
                 )
                 run_tool_s = time.monotonic() - tool_started
             logged_s = time.monotonic() - started

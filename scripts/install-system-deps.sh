@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the native tools that do not come from PyPI (Debian/Ubuntu): Icarus Verilog for the
-# worker's simulations, and, with --browser, Debian's Chromium for the browser tests in tests/e2e
+# worker's simulations, bubblewrap (bwrap) for the sandbox every tool runs in, and, with --browser, Debian's Chromium for the browser tests in tests/e2e
 # (Playwright drives /usr/bin/chromium; never `playwright install`).
 # Idempotent: installs only what is missing, and runs `apt-get update` only when it installs.
 set -euo pipefail
@@ -8,6 +8,9 @@ set -euo pipefail
 packages=()
 if ! command -v iverilog >/dev/null 2>&1 || ! command -v vvp >/dev/null 2>&1; then
     packages+=(iverilog)
+fi
+if ! command -v bwrap >/dev/null 2>&1; then
+    packages+=(bubblewrap)
 fi
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
     packages+=(chromium)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from tests.flows.flowkit import BIG_DESIGN, RecordingSink, sources
 
-from a6hub.adapters.flows import FlowCancelled, FlowError, ToolLimits, run_flow
+from a6hub.adapters.flows import FlowCancelled, FlowError, ToolLimits, default_sandbox, run_flow
 from a6hub.adapters.flows.process import yowasp_cache_dir
-from a6hub.adapters.flows.runner import Deadline, ToolCall, run_tool
+from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
 from a6hub.adapters.flows.tools import find_tool
 from a6hub.domain.job_config import BuildConfig, SimulationConfig
 from a6hub.domain.jobs import JobType
@@ -53,7 +53,8 @@ def group_states(pgid: int) -> set[str]:
 def run(call: ToolCall, workdir: Path, sink: RecordingSink, *, seconds: float = 300, **limits: int) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     deadline = Deadline.after(seconds)
-    return run_tool(call, workdir=workdir, sink=sink, deadline=deadline, limits=ToolLimits(**limits))
+    tools = ToolEnvironment(workdir.resolve(), ToolLimits(**limits), default_sandbox())
+    return run_tool(call, tools=tools, sink=sink, deadline=deadline)
 
 
 def test_cancel_during_synthesis_kills_yosys_fast(workdir: Path) -> None:

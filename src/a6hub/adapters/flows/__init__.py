@@ -6,6 +6,7 @@ protocol and the exceptions it raises.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from a6hub.adapters.flows.base import (
@@ -19,6 +20,8 @@ from a6hub.adapters.flows.base import (
 )
 from a6hub.adapters.flows.build import build
 from a6hub.adapters.flows.process import DEFAULT_LIMITS, ToolLimits
+from a6hub.adapters.flows.runner import ToolEnvironment
+from a6hub.adapters.flows.sandbox import Sandbox, SandboxUnavailable, detect_sandbox
 from a6hub.adapters.flows.simulation import simulate
 from a6hub.domain.job_config import BuildConfig, SimulationConfig
 from a6hub.domain.jobs import JobType
@@ -30,8 +33,12 @@ __all__ = [
     "FlowResult",
     "FlowSink",
     "FlowTimedOut",
+    "Sandbox",
+    "SandboxUnavailable",
     "SourceFile",
     "ToolLimits",
+    "default_sandbox",
+    "detect_sandbox",
     "run_flow",
 ]
 
@@ -45,6 +52,7 @@ def run_flow(
     *,
     timeout_s: float,
     limits: ToolLimits = DEFAULT_LIMITS,
+    sandbox: Sandbox | None = None,
 ) -> FlowResult:
     """Run the job's flow in ``workdir`` (created if missing) and return what it produced.
 
@@ -53,13 +61,20 @@ def run_flow(
     user; :class:`FlowFailedWithResult` also carries files worth keeping, such as the
     waveform of a failing testbench), :class:`FlowTimedOut` once ``timeout_s`` of wall-clock
     time has passed, or :class:`FlowCancelled` when ``sink.cancel_requested()`` turns true.
+    Every tool runs in ``sandbox`` (default: bubblewrap, see :mod:`.sandbox`).
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    workdir = workdir.resolve()
+    tools = ToolEnvironment(workdir.resolve(), limits, sandbox or default_sandbox())
     if job_type is JobType.SIMULATION:
         if not isinstance(config, SimulationConfig):
             raise TypeError("a simulation job needs a SimulationConfig")
-        return simulate(config, sources, workdir, sink, timeout_s=timeout_s, limits=limits)
+        return simulate(config, sources, tools, sink, timeout_s=timeout_s)
     if not isinstance(config, BuildConfig):
         raise TypeError("a build job needs a BuildConfig")
-    return build(config, sources, workdir, sink, timeout_s=timeout_s, limits=limits)
+    return build(config, sources, tools, sink, timeout_s=timeout_s)
+
+
+@functools.cache
+def default_sandbox() -> Sandbox:
+    """The bubblewrap sandbox, probed once per process (:class:`SandboxUnavailable` if it cannot work)."""
+    return detect_sandbox("on")

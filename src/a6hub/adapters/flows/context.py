@@ -9,7 +9,8 @@ from pathlib import Path
 from a6hub.adapters.flows.base import FlowError, FlowSink
 from a6hub.adapters.flows.process import ToolLimits, describe_exit
 from a6hub.adapters.flows.progress import StepProgress, ToolWatcher
-from a6hub.adapters.flows.runner import Deadline, OutputWatcher, ToolCall, run_tool
+from a6hub.adapters.flows.runner import Deadline, OutputWatcher, ToolCall, ToolEnvironment, run_tool
+from a6hub.adapters.flows.yowasp import prepare_yowasp
 from a6hub.domain.jobs import Flow
 
 REPORTS_FILE = "reports.json"
@@ -18,12 +19,18 @@ REPORTS_FILE = "reports.json"
 class FlowContext:
     """Runs the steps of one flow in their declared order and reports them to the sink."""
 
-    def __init__(
-        self, flow: Flow, workdir: Path, sink: FlowSink, deadline: Deadline, limits: ToolLimits
-    ) -> None:
-        self.flow, self.workdir, self.sink, self.deadline, self.limits = flow, workdir, sink, deadline, limits
+    def __init__(self, flow: Flow, tools: ToolEnvironment, sink: FlowSink, deadline: Deadline) -> None:
+        self.flow, self.tools, self.sink, self.deadline = flow, tools, sink, deadline
         self._pending = list(flow.step_names)
         self.progress = StepProgress(sink)
+
+    @property
+    def workdir(self) -> Path:
+        return self.tools.workdir
+
+    @property
+    def limits(self) -> ToolLimits:
+        return self.tools.limits
 
     def step(self, name: str) -> StepProgress:
         """Start step ``name``, which must be the next one of the flow."""
@@ -45,15 +52,10 @@ class FlowContext:
 
     def run(self, call: ToolCall, watcher: OutputWatcher | None = None) -> int:
         """Run a tool (its command line is shown first) and return its exit code."""
+        if call.wasm:
+            prepare_yowasp(call.argv[0], tools=self.tools, sink=self.sink, deadline=self.deadline)
         self.log("$ " + shlex.join([Path(call.argv[0]).name, *call.argv[1:]]))
-        return run_tool(
-            call,
-            workdir=self.workdir,
-            sink=self.sink,
-            deadline=self.deadline,
-            limits=self.limits,
-            watcher=watcher,
-        )
+        return run_tool(call, tools=self.tools, sink=self.sink, deadline=self.deadline, watcher=watcher)
 
     def check(self, what: str, tool: str, returncode: int, watcher: ToolWatcher) -> None:
         """Raise ``FlowError("<what> failed: <the tool's error line>")`` unless the tool succeeded."""

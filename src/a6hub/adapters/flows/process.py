@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import resource
 import signal
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from a6hub.adapters.flows.base import FlowError
+from a6hub.adapters.flows.sandbox import Sandbox
 
 MiB = 1 << 20
 GiB = 1 << 30
@@ -27,31 +29,42 @@ class ToolLimits:
     ``memory_bytes`` caps the address space of native tools (iverilog, vvp) only; see
     :func:`_rlimits` for why the WebAssembly tools are exempt. ``output_bytes`` caps how much
     of a tool's output reaches the job log (the tool keeps running; the rest is dropped).
+    ``disk_bytes`` is the whole work directory's budget; ``processes`` and ``open_files``
+    bound what a tool may start and hold open.
     """
 
     cpu_seconds: int = 3600
     file_size_bytes: int = 256 * MiB
     memory_bytes: int | None = 4 * GiB
     output_bytes: int = 64 * MiB
+    disk_bytes: int = GiB
+    processes: int = 256
+    open_files: int = 256
 
 
 DEFAULT_LIMITS = ToolLimits()
 
 
 def spawn(
-    argv: list[str], *, workdir: Path, cwd: Path, limits: ToolLimits, wasm: bool
+    argv: list[str], *, workdir: Path, cwd: Path, limits: ToolLimits, wasm: bool, sandbox: Sandbox
 ) -> subprocess.Popen[bytes]:
-    """Start ``argv`` (never through a shell) in ``cwd``, in a new session and process group."""
+    """Start ``argv`` (never through a shell) in ``cwd``, sandboxed, in a new session and group.
+
+    The process dies with the thread that started it (``PR_SET_PDEATHSIG``), and so does the
+    sandbox's whole PID namespace: a killed worker leaves no tool behind.
+    """
+    env = tool_environment(workdir, wasm=wasm)
+    sandbox.prepare(workdir)
     return subprocess.Popen(
-        argv,
+        sandbox.command(argv, workdir=workdir, cwd=cwd, env=env, wasm=wasm),
         cwd=cwd,
-        env=tool_environment(workdir, wasm=wasm),
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
         close_fds=True,
-        preexec_fn=_limit_setter(_rlimits(limits, wasm=wasm)),
+        preexec_fn=_child_setup(_rlimits(limits, wasm=wasm)),
     )
 
 
@@ -94,9 +107,12 @@ def _mountable(workdir: Path) -> str:
 
 
 def _rlimits(limits: ToolLimits, *, wasm: bool) -> list[tuple[int, int, int]]:
+    file_size = min(limits.file_size_bytes, limits.disk_bytes)
     wanted = [
         (resource.RLIMIT_CORE, 0, 0),
-        (resource.RLIMIT_FSIZE, limits.file_size_bytes, limits.file_size_bytes),
+        (resource.RLIMIT_FSIZE, file_size, file_size),
+        (resource.RLIMIT_NPROC, limits.processes, limits.processes),
+        (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files),
         # The soft limit sends SIGXCPU, which we report; the hard one is the backstop.
         (resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 5),
     ]
@@ -116,13 +132,23 @@ def _within_hard_limit(kind: int, soft: int, hard: int) -> tuple[int, int]:
     return min(soft, current_hard), min(hard, current_hard)
 
 
-def _limit_setter(rlimits: list[tuple[int, int, int]]) -> Callable[[], None]:
-    # Runs in the child between fork and exec: only setrlimit calls, on precomputed values.
-    def set_limits() -> None:
+def _child_setup(rlimits: list[tuple[int, int, int]]) -> Callable[[], None]:
+    # Runs in the child between fork and exec: only precomputed setrlimit and prctl calls.
+    def set_up() -> None:
+        _die_with_parent()
         for kind, soft, hard in rlimits:
             resource.setrlimit(kind, (soft, hard))
 
-    return set_limits
+    return set_up
+
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    if _libc is not None:
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def has_exited(pid: int) -> bool:
@@ -155,7 +181,8 @@ def describe_exit(tool: str, returncode: int, limits: ToolLimits) -> str:
     if number == signal.SIGXCPU:
         return f"{tool} used more than its CPU time limit of {limits.cpu_seconds} s"
     if number == signal.SIGXFSZ:
-        return f"{tool} tried to write a file larger than the limit of {limits.file_size_bytes // MiB} MiB"
+        largest = min(limits.file_size_bytes, limits.disk_bytes)
+        return f"{tool} tried to write a file larger than the limit of {largest // MiB} MiB"
     if number == signal.SIGKILL:
         return f"{tool} was killed (it may have run out of memory)"
     try:

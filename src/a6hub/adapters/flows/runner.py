@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from a6hub.adapters.flows.base import FlowCancelled, FlowSink, FlowTimedOut
+from a6hub.adapters.flows.disk import CHECK_EVERY_S, DiskBudgetExceeded, check_disk_budget
 from a6hub.adapters.flows.lines import LineBuffer, OutputBatcher, OutputWatcher
 from a6hub.adapters.flows.process import ToolLimits, has_exited, kill_group, spawn, stop_group
+from a6hub.adapters.flows.sandbox import Sandbox
 
 READ_SIZE = 1 << 16
 PIPE_SIZE = 1 << 20
@@ -27,7 +29,7 @@ POLL_S = 0.1
 EOF_GRACE_S = 0.5
 MAX_DRAIN_READS = 256
 
-__all__ = ["Deadline", "OutputWatcher", "ToolCall", "run_tool"]
+__all__ = ["Deadline", "OutputWatcher", "ToolCall", "ToolEnvironment", "run_tool"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,26 +63,43 @@ class ToolCall:
     cwd: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ToolEnvironment:
+    """Where and how a flow's tools run: the job's directory, its limits and its sandbox."""
+
+    workdir: Path
+    limits: ToolLimits
+    sandbox: Sandbox
+
+
 def run_tool(
     call: ToolCall,
     *,
-    workdir: Path,
+    tools: ToolEnvironment,
     sink: FlowSink,
     deadline: Deadline,
-    limits: ToolLimits,
     watcher: OutputWatcher | None = None,
 ) -> int:
     """Run the tool to completion and return its exit code (negative: killed by that signal).
 
-    Raises :class:`FlowCancelled` or :class:`FlowTimedOut` after killing the tool's whole
-    process group.
+    Raises :class:`FlowCancelled`, :class:`FlowTimedOut` or :class:`DiskBudgetExceeded`
+    after killing the tool's whole process group (and its sandbox).
     """
     if call.log_file is not None:
         call.log_file.unlink(missing_ok=True)
-    proc = spawn(call.argv, workdir=workdir, cwd=workdir / (call.cwd or "."), limits=limits, wasm=call.wasm)
-    session = _Session(call, proc, OutputBatcher(call.name, sink, watcher, limits.output_bytes))
+    workdir, limits = tools.workdir, tools.limits
+    proc = spawn(
+        call.argv,
+        workdir=workdir,
+        cwd=workdir / (call.cwd or "."),
+        limits=limits,
+        wasm=call.wasm,
+        sandbox=tools.sandbox,
+    )
+    output = OutputBatcher(call.name, sink, watcher, limits.output_bytes)
+    session = _Session(call, proc, output, workdir=workdir, disk_bytes=limits.disk_bytes)
     try:
-        return session.follow(sink, deadline)
+        return tools.sandbox.exit_status(session.follow(sink, deadline))
     finally:
         kill_group(proc.pid, signal.SIGKILL)
         session.close()
@@ -90,9 +109,18 @@ def run_tool(
 class _Session:
     """One running tool: its pipe, its log file if any, and where their lines go."""
 
-    def __init__(self, call: ToolCall, proc: subprocess.Popen[bytes], output: OutputBatcher) -> None:
+    def __init__(
+        self,
+        call: ToolCall,
+        proc: subprocess.Popen[bytes],
+        output: OutputBatcher,
+        *,
+        workdir: Path,
+        disk_bytes: int,
+    ) -> None:
         assert proc.stdout is not None
         self._call, self._proc, self._output = call, proc, output
+        self._workdir, self._disk_bytes = workdir, disk_bytes
         self._fd = proc.stdout.fileno()
         os.set_blocking(self._fd, False)
         _enlarge_pipe(self._fd)
@@ -103,7 +131,7 @@ class _Session:
         self._eof = False
 
     def follow(self, sink: FlowSink, deadline: Deadline) -> int:
-        next_cancel_check = 0.0
+        next_cancel_check = next_disk_check = 0.0
         exited_at: float | None = None
         while True:
             self._pump()
@@ -112,6 +140,9 @@ class _Session:
                 next_cancel_check = now + POLL_S
                 if sink.cancel_requested():
                     self._abort(FlowCancelled(f"cancelled while {self._call.name} was running"))
+            if now >= next_disk_check:
+                next_disk_check = now + CHECK_EVERY_S
+                self._check_disk()
             if now >= deadline.at:
                 self._abort(FlowTimedOut(_timeout_message(self._call.name, deadline)))
             if exited_at is None and has_exited(self._proc.pid):
@@ -119,6 +150,7 @@ class _Session:
             if exited_at is not None and (self._eof or now - exited_at > EOF_GRACE_S):
                 break
         self._drain()
+        check_disk_budget(self._workdir, self._disk_bytes)
         return self._proc.wait()
 
     def close(self) -> None:
@@ -170,6 +202,12 @@ class _Session:
         self._add_pipe_lines(self._pipe_lines.flush())
         self._output.add(self._file_lines.flush())
         self._output.flush()
+
+    def _check_disk(self) -> None:
+        try:
+            check_disk_budget(self._workdir, self._disk_bytes)
+        except DiskBudgetExceeded as exc:
+            self._abort(exc)
 
     def _abort(self, error: Exception) -> None:
         stop_group(self._proc)

@@ -14,9 +14,9 @@ from a6hub.adapters.flows.base import (
     SourceFile,
 )
 from a6hub.adapters.flows.context import FlowContext
+from a6hub.adapters.flows.disk import DiskBudgetExceeded
 from a6hub.adapters.flows.iverilog import SimulationWatcher, compile_testbench, run_simulation
-from a6hub.adapters.flows.process import ToolLimits
-from a6hub.adapters.flows.runner import Deadline
+from a6hub.adapters.flows.runner import Deadline, ToolEnvironment
 from a6hub.adapters.flows.sources import copy_step, select_hdl
 from a6hub.adapters.flows.tools import iverilog_version, require_iverilog
 from a6hub.domain.job_config import SimulationConfig
@@ -32,15 +32,15 @@ RUN_TIMEOUT_HINT = (
 def simulate(
     config: SimulationConfig,
     sources: list[SourceFile],
-    workdir: Path,
+    tools: ToolEnvironment,
     sink: FlowSink,
     *,
     timeout_s: float,
-    limits: ToolLimits,
 ) -> FlowResult:
     """Compile and run the testbench ``config.top``; fails on a non-zero exit or an ERROR/FATAL line."""
     seconds = min(timeout_s, float(config.timeout_s))
-    ctx = FlowContext(FLOWS["simulation"], workdir, sink, Deadline.after(seconds), limits)
+    workdir = tools.workdir
+    ctx = FlowContext(FLOWS["simulation"], tools, sink, Deadline.after(seconds))
     ctx.step("initialization")
     iverilog, vvp = require_iverilog()
     ctx.log(
@@ -48,6 +48,7 @@ def simulate(
         f"Tools: {iverilog_version(iverilog)}",
         f"Testbench top module: {config.top}",
         f"Time limit: {seconds:g} s",
+        f"Sandbox: {tools.sandbox.describe()}",
     )
     ctx.step("verilog_copy")
     uploaded = {workdir / path for path in copy_step(ctx.log, sources, workdir)}
@@ -68,7 +69,7 @@ def simulate(
 def _run(ctx: FlowContext, vvp: str, uploaded: set[Path]) -> SimulationWatcher:
     try:
         watcher = run_simulation(ctx, vvp)
-    except FlowTimedOut:
+    except (FlowTimedOut, DiskBudgetExceeded):
         raise
     except FlowError as exc:
         raise FlowFailedWithResult(str(exc), FlowResult(artifacts=waveforms(ctx.workdir, uploaded))) from exc

