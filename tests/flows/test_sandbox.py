@@ -165,7 +165,7 @@ def test_the_sandbox_shows_only_the_jobs_directory(data_dir: Path) -> None:
 
 def test_a_fork_bomb_hits_the_process_limit(data_dir: Path) -> None:
     script = "i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done 2>&1 | head -1; echo done"
-    code, output = run_shell(job_dir(data_dir, 1), script, processes=20)
+    _, output = run_shell(job_dir(data_dir, 1), script, processes=20)
     assert "Cannot fork" in output or "Resource temporarily unavailable" in output
     assert "done" in output
 
