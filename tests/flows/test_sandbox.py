@@ -6,10 +6,13 @@ next to a data directory holding what an attacker wants: the signing key and the
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -190,6 +193,7 @@ endmodule
 
 WORKER_STAND_IN = """
 import sys
+import tempfile
 from pathlib import Path
 from a6hub.adapters.flows import ToolLimits, default_sandbox
 from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
@@ -258,3 +262,25 @@ def test_without_bubblewrap_the_worker_says_how_to_fix_it(monkeypatch: pytest.Mo
     with pytest.raises(SandboxUnavailable, match=r"apt-get install bubblewrap.*A6HUB_SANDBOX=off"):
         detect_sandbox("on")
     assert not detect_sandbox("off").active
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to start a worker stand-in as another user")
+def test_a_worker_running_as_an_ordinary_user_gets_a_user_namespace() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="a6hub-userns-"))
+    try:
+        (workdir / ".tmp").mkdir()
+        os.chmod(workdir, 0o755)  # noqa: S103 - the stand-in user must reach it
+        os.chown(workdir, 65534, 65534)
+        os.chown(workdir / ".tmp", 65534, 65534)
+        sandbox = dataclasses.replace(default_sandbox(), as_root=False)
+        script = "id -u; echo x > made.txt; ls /proc | grep -c '^[0-9]'; cat /proc/net/dev | grep -c ':'"
+        argv = sandbox.command(["/bin/sh", "-c", script], workdir=workdir, cwd=workdir, env={}, wasm=False)
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *argv]
+        done = subprocess.run(as_user, capture_output=True, text=True, timeout=30, check=False)
+        assert done.returncode == 0, done.stderr
+        uid, processes, interfaces = done.stdout.split()
+        assert (uid, interfaces) == ("65534", "1"), "uid 65534 inside, and no network but loopback"
+        assert int(processes) < 8
+        assert (workdir / "made.txt").stat().st_uid == 65534
+    finally:
+        shutil.rmtree(workdir)

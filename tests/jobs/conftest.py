@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ class JobHub:
     settings: Settings
     client: httpx.Client
     tmp_path: Path
+    worker: subprocess.Popen[bytes] | None = None
 
     def project(self, files: dict[str, bytes], name: str = "design") -> int:
         project = self.client.post("/api/v1/projects", json={"name": name}).json()
@@ -82,7 +84,7 @@ def demo_files(*names: str) -> dict[str, bytes]:
 def start_hub(settings: Settings, tmp_path: Path, env: dict[str, str]) -> Iterator[JobHub]:
     with (
         api_server(settings, tmp_path / "api.log", env) as base,
-        worker_process(settings, tmp_path / "worker.log", extra_env=env),
+        worker_process(settings, tmp_path / "worker.log", extra_env=env) as worker,
         httpx.Client(base_url=base, timeout=30) as client,
     ):
         client.post(
@@ -93,7 +95,7 @@ def start_hub(settings: Settings, tmp_path: Path, env: dict[str, str]) -> Iterat
             "/api/v1/auth/login", json={"username": "designer", "password": "pass-word-1"}
         ).json()
         client.headers["Authorization"] = f"Bearer {token['access_token']}"
-        yield JobHub(base, settings, client, tmp_path)
+        yield JobHub(base, settings, client, tmp_path, worker)
 
 
 @pytest.fixture

@@ -60,12 +60,15 @@ def api(workers: Annotated[int, typer.Option(help="API processes")] = 1) -> None
 
 def worker(concurrency: Annotated[int, typer.Option(help="jobs run at once")] = 2) -> None:
     """Start a Celery worker for the 'build' and 'simulation' queues alone."""
+    from a6hub.adapters.worker.job_space import remove_leftovers
     from a6hub.adapters.worker.tasks import create_worker_app
     from a6hub.logs import configure_logging
 
     _settings_or_exit()
     configure_logging()
-    names = get_settings().redis_keys
+    settings = get_settings()
+    remove_leftovers(settings.data_dir.resolve() / "work")
+    names = settings.redis_keys
     create_worker_app().worker_main(
         [
             "worker",
