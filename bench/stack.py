@@ -26,6 +26,7 @@ import psutil
 from a6hub.adapters.db.engine import Database
 from a6hub.adapters.db.models import Job, Project, User
 from a6hub.adapters.db.users import create_user
+from a6hub.adapters.passwords import Passwords
 from a6hub.adapters.redis_server import start_embedded_redis
 from a6hub.adapters.security import TokenService
 from a6hub.domain.jobs import JobType, flow_for
@@ -168,7 +169,10 @@ class Stack:
                     n = len(self.users)
                     if not self.users:
                         first = create_user(
-                            session, email="bench0@example.com", username="bench0", password=PASSWORD
+                            session,
+                            email="bench0@example.com",
+                            username="bench0",
+                            password_hash=Passwords(1).hash(PASSWORD),
                         )
                         self.users.append(first.id)
                         password_hash = first.password_hash

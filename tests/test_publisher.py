@@ -17,6 +17,7 @@ from a6hub.adapters.db.event_store import read_event_payloads
 from a6hub.adapters.db.jobs import create_job
 from a6hub.adapters.db.projects import create_project
 from a6hub.adapters.db.users import create_user
+from a6hub.adapters.passwords import Passwords
 from a6hub.adapters.redis_server import start_embedded_redis
 from a6hub.domain.events import JobEvent
 from a6hub.domain.jobs import JobType
@@ -24,7 +25,9 @@ from a6hub.domain.jobs import JobType
 
 def _job(db: Database) -> int:
     with db.session() as session:
-        user = create_user(session, email="p@example.com", username="p", password="password-1")
+        user = create_user(
+            session, email="p@example.com", username="p", password_hash=Passwords(1).hash("password-1")
+        )
         project = create_project(session, owner_id=user.id, name="p")
         return create_job(session, project, user.id, JobType.BUILD, {"flow": "synth", "top": "top"}).id
 

@@ -50,7 +50,9 @@ class Settings(BaseSettings):
     sandbox: Literal["on", "off"] = "on"
     job_disk_bytes: int = 1024 * 1024 * 1024
     # Accounts: throttling, password hashing, token lifetime, request bodies, the first admin.
-    login_attempts_per_window: int = 10
+    login_attempts_per_window: int = 10  # failed sign-ins per client address
+    # Failed sign-ins per username, from all addresses: looser, as it also locks out the real user.
+    login_attempts_per_username: int = 50
     register_attempts_per_window: int = 5
     auth_window_s: int = 300
     password_hash_concurrency: int = 4

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from a6hub.adapters.db.engine import Database
+from a6hub.adapters.passwords import Passwords
 from a6hub.adapters.redis_server import start_embedded_redis
 from a6hub.bootstrap import DemoAccount, ensure_demo_account
 from a6hub.config import Settings
@@ -78,7 +79,9 @@ class Supervisor:
         db.migrate()
         say(f"database: {db.engine.url.render_as_string(hide_password=True)}")
         if self.settings.create_demo and self.settings.env != "production":
-            self.demo = ensure_demo_account(db, self.settings)
+            passwords = Passwords(self.settings.password_hash_concurrency)
+            self.demo = ensure_demo_account(db, self.settings, passwords)
+            passwords.close()
         db.dispose()
 
     def _announce_when_up(self, timeout_s: float = 60.0) -> None:

@@ -1,4 +1,4 @@
-"""Password hashing (Argon2) and access tokens (JWT, HS256)."""
+"""Access tokens (JWT, HS256)."""
 
 from __future__ import annotations
 
@@ -6,28 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from a6hub.domain.errors import Unauthorized
 
 ALGORITHM = "HS256"
 CLOCK_SKEW = timedelta(seconds=30)
-
-_hasher = PasswordHasher()
-# Verified against when the user does not exist, so an unknown name costs as much as a wrong password.
-_DUMMY_HASH = _hasher.hash("a6hub-timing-equalizer")
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password: str, password_hash: str | None) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 @dataclass(frozen=True, slots=True)

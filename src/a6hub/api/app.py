@@ -20,6 +20,7 @@ from a6hub.api.errors import install_error_handlers
 from a6hub.api.reaper import reap_forever
 from a6hub.api.routes import auth, files, health, jobs, projects
 from a6hub.api.schemas import ErrorPublic
+from a6hub.bootstrap import ensure_admin_from_settings
 from a6hub.config import Settings, get_settings
 from a6hub.gateway import endpoint
 from a6hub.gateway.service import Gateway
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         context = AppContext.create(settings)
         if migrate:
             await run_in_threadpool(context.db.migrate)
+        await run_in_threadpool(ensure_admin_from_settings, context.db, settings, context.passwords)
         gateway = Gateway(settings, context.db, context.process_id)
         await gateway.start()
         app.state.context, app.state.gateway = context, gateway

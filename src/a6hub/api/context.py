@@ -11,9 +11,12 @@ import redis
 
 from a6hub.adapters.bus.lifecycle import JobLifecycle
 from a6hub.adapters.bus.publisher import EventPublisher
+from a6hub.adapters.bus.throttle import AttemptLimiter
 from a6hub.adapters.db.engine import Database
+from a6hub.adapters.passwords import Passwords
 from a6hub.adapters.security import TokenService
 from a6hub.adapters.worker.dispatch import JobDispatcher
+from a6hub.api.auth_limits import AuthQuotas
 from a6hub.config import Settings
 
 
@@ -26,6 +29,9 @@ class AppContext:
     publisher: EventPublisher
     lifecycle: JobLifecycle
     dispatcher: JobDispatcher
+    passwords: Passwords
+    attempts: AttemptLimiter
+    auth_quotas: AuthQuotas
     process_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @classmethod
@@ -50,8 +56,12 @@ class AppContext:
             publisher=publisher,
             lifecycle=JobLifecycle(publisher),
             dispatcher=JobDispatcher(settings),
+            passwords=Passwords(settings.password_hash_concurrency),
+            attempts=AttemptLimiter(redis_client, settings.redis_keys),
+            auth_quotas=AuthQuotas.from_settings(settings),
         )
 
     def close(self) -> None:
+        self.passwords.close()
         self.redis.close()
         self.db.dispose()

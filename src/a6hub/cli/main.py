@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from a6hub.cli import account, jobs, projects, server, watch
+from a6hub.cli import account, admin, jobs, projects, server, watch
 from a6hub.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, describe
 from a6hub.client.errors import A6hubError
 
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.command(rich_help_panel="Running a hub")(server.up)
 app.command(rich_help_panel="Running a hub")(server.api)
 app.command(rich_help_panel="Running a hub")(server.worker)
+app.add_typer(admin.admin_app, name="admin", rich_help_panel="Running a hub")
 
 app.command(rich_help_panel="Account")(account.login)
 app.command(rich_help_panel="Account")(account.logout)

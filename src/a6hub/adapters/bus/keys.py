@@ -34,6 +34,16 @@ class RedisKeys:
     def ws_ticket(self, ticket: str) -> str:
         return f"{self.prefix}ws:ticket:{ticket}"
 
+    def attempts(self, quota: str, subject: str) -> str:
+        """Attempts counted against one quota (e.g. failed sign-ins) for one address or username."""
+        return f"{self.prefix}attempts:{quota}:{subject}"
+
+    @property
+    def access_changes(self) -> str:
+        """Pub/sub channel of "access changed" notices (a user's tokens revoked, a project made
+        private or deleted): every API process re-checks the sockets they concern."""
+        return f"{self.prefix}access:changes"
+
     def gateway_connections(self, process_id: str) -> str:
         """JSON list of the open sockets of one API process, for the admin view across processes."""
         return f"{self.prefix}gateway:{process_id}:connections"

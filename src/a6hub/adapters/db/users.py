@@ -9,14 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from a6hub.adapters.db.models import User
-from a6hub.adapters.security import hash_password, verify_password
-from a6hub.domain.errors import Conflict, NotFound, Unauthorized
+from a6hub.domain.errors import Conflict, NotFound
 
 
-def create_user(
-    session: Session, *, email: str, username: str, password: str, is_admin: bool = False
-) -> User:
-    """Create an account; raises :class:`Conflict` when the email or username is taken."""
+def ensure_free(session: Session, *, email: str, username: str) -> None:
+    """Raise :class:`Conflict` naming the field if the email or username is taken."""
     taken = session.scalar(
         select(User).where(
             or_(func.lower(User.email) == email.lower(), func.lower(User.username) == username.lower())
@@ -25,7 +22,14 @@ def create_user(
     if taken is not None:
         what = "email" if taken.email.lower() == email.lower() else "username"
         raise Conflict(f"that {what} is already registered", field=what)
-    user = User(email=email, username=username, password_hash=hash_password(password), is_admin=is_admin)
+
+
+def create_user(
+    session: Session, *, email: str, username: str, password_hash: str, is_admin: bool = False
+) -> User:
+    """Create an account; raises :class:`Conflict` when the email or username is taken."""
+    ensure_free(session, email=email, username=username)
+    user = User(email=email, username=username, password_hash=password_hash, is_admin=is_admin)
     session.add(user)
     try:
         session.flush()
@@ -34,16 +38,13 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, login: str, password: str) -> User:
-    """The user whose username or email is ``login``, if the password matches; same cost either way."""
-    user = session.scalar(
+def find_by_login(session: Session, login: str) -> User | None:
+    """The user whose username or email is ``login`` (any case)."""
+    return session.scalar(
         select(User).where(
             or_(func.lower(User.username) == login.lower(), func.lower(User.email) == login.lower())
         )
     )
-    if not verify_password(password, user.password_hash if user else None) or user is None:
-        raise Unauthorized("wrong username or password")
-    return user
 
 
 def get_user(session: Session, user_id: int) -> User:

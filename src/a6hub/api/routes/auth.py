@@ -6,18 +6,39 @@ from fastapi import APIRouter, Request, status
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from a6hub.adapters.db.users import authenticate, create_user
-from a6hub.api.deps import ContextDep, CurrentUser, SessionDep
+from a6hub.adapters.bus.throttle import Reservation
+from a6hub.adapters.db.models import User
+from a6hub.adapters.db.users import create_user, ensure_free, find_by_login
+from a6hub.api.auth_limits import client_address
+from a6hub.api.deps import ContextDep, CurrentUser
 from a6hub.api.schemas import LoginRequest, TokenPublic, UserCreate, UserPublic
-from a6hub.domain.errors import InvalidInput
+from a6hub.domain.errors import InvalidInput, Unauthorized
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, operation_id="register")
-def register(body: UserCreate, session: SessionDep) -> UserPublic:
-    user = create_user(session, email=body.email, username=body.username, password=body.password)
-    return UserPublic.model_validate(user)
+async def register(body: UserCreate, context: ContextDep, request: Request) -> UserPublic:
+    quotas = context.auth_quotas
+    counted = [
+        (quotas.register_by_address, client_address(request)),
+        (quotas.register_by_username, body.username),
+    ]
+    await run_in_threadpool(context.attempts.reserve, counted)
+
+    def check_free() -> None:
+        with context.db.session() as session:
+            ensure_free(session, email=body.email, username=body.username)
+
+    await run_in_threadpool(check_free)  # before paying for the hash
+    password_hash = await context.passwords.hash_async(body.password)
+
+    def create() -> UserPublic:
+        with context.db.session() as session:
+            user = create_user(session, email=body.email, username=body.username, password_hash=password_hash)
+            return UserPublic.model_validate(user)
+
+    return await run_in_threadpool(create)
 
 
 async def _login_request(request: Request) -> LoginRequest:
@@ -50,14 +71,24 @@ async def _login_request(request: Request) -> LoginRequest:
 )
 async def login(request: Request, context: ContextDep) -> TokenPublic:
     credentials = await _login_request(request)
+    quotas = context.auth_quotas
+    counted = [
+        (quotas.login_by_address, client_address(request)),
+        (quotas.login_by_username, credentials.username),
+    ]
 
-    def check() -> TokenPublic:
+    def reserve_and_find() -> tuple[Reservation, User | None]:
+        reservation = context.attempts.reserve(counted)
         with context.db.session() as session:
-            user = authenticate(session, credentials.username, credentials.password)
-            token = context.tokens.issue(user.id)
-        return TokenPublic(access_token=token, expires_in=int(context.tokens.lifetime.total_seconds()))
+            return reservation, find_by_login(session, credentials.username)
 
-    return await run_in_threadpool(check)
+    reservation, user = await run_in_threadpool(reserve_and_find)
+    matches = await context.passwords.verify_async(credentials.password, user.password_hash if user else None)
+    if not matches or user is None:
+        raise Unauthorized("wrong username or password")  # the attempt stays counted
+    await run_in_threadpool(context.attempts.refund, reservation)
+    token = context.tokens.issue(user.id)
+    return TokenPublic(access_token=token, expires_in=int(context.tokens.lifetime.total_seconds()))
 
 
 @router.get("/me", operation_id="me")
