@@ -6,37 +6,15 @@ import asyncio
 from pathlib import Path
 
 import httpx
-import psutil
 from argon2 import PasswordHasher
 
 from tests.conftest import make_settings
+from tests.memory import peak_rss, reset_peak_rss, server_process
 from tests.servers import api_server
 
 LOGINS = 40
 PASSWORD = "correct horse battery"
 ARGON2_BYTES = PasswordHasher().memory_cost * 1024  # what one hash holds while it runs (64 MiB)
-
-
-def server_process(base: str) -> psutil.Process:
-    """The child process listening on ``base``'s port."""
-    port = int(base.rsplit(":", 1)[1])
-    for child in psutil.Process().children(recursive=True):
-        if any(c.laddr.port == port and c.status == psutil.CONN_LISTEN for c in child.net_connections()):
-            return child
-    raise LookupError(f"no process of this test listens on {port}")
-
-
-def reset_peak_rss(process: psutil.Process) -> int:
-    """Start the kernel's peak-RSS mark (VmHWM) afresh at the current RSS; return that RSS."""
-    Path(f"/proc/{process.pid}/clear_refs").write_text("5")
-    return process.memory_info().rss
-
-
-def peak_rss(process: psutil.Process) -> int:
-    for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise LookupError("no VmHWM in /proc/<pid>/status")
 
 
 async def burst(base: str, users: list[str]) -> list[int]:

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { login } from "../src/api/auth";
 import { ApiError, setUnauthorizedHandler } from "../src/api/client";
-import { renameFile, uploadFiles } from "../src/api/files";
+import { renameFile, UPLOAD_BATCH_BYTES, uploadFiles } from "../src/api/files";
 import { fetchFullLog } from "../src/api/jobs";
 import { listProjects } from "../src/api/projects";
 import { getToken, setToken } from "../src/auth/tokenStore";
@@ -60,6 +60,23 @@ describe("files api", () => {
     const sent = form as FormData | null;
     expect(sent?.getAll("files").map((f) => (f as File).name)).toEqual(["a.v", "b.pcf"]);
     expect(sent?.get("folder")).toBe("rtl");
+  });
+
+  it("sends a large upload as several requests, each under the hub's cap on a request body", async () => {
+    const sizes: number[][] = [];
+    installFakeApi({
+      "POST /api/v1/projects/3/files": (_url, init) => {
+        const files = (init?.body as FormData).getAll("files") as File[];
+        sizes.push(files.map((f) => f.size));
+        return { status: 201, json: files.map((f) => ({ path: f.name, size_bytes: f.size, content_hash: "x", updated_at: "" })) };
+      },
+    });
+    const mib = 1024 * 1024;
+    const files = [2, 2, 1.5, 0.5, 2, 1].map((n, i) => new File([new Uint8Array(n * mib)], `f${i}.v`));
+    const saved = await uploadFiles(3, files);
+    expect(sizes).toEqual([[2 * mib, 2 * mib], [1.5 * mib, 0.5 * mib, 2 * mib], [1 * mib]]);
+    expect(sizes.every((batch) => batch.reduce((a, b) => a + b, 0) <= UPLOAD_BATCH_BYTES)).toBe(true);
+    expect(saved.map((f) => f.path)).toEqual(["f0.v", "f1.v", "f2.v", "f3.v", "f4.v", "f5.v"]);
   });
 
   it("renames by GET old, PUT new, DELETE old", async () => {

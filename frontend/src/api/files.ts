@@ -26,11 +26,37 @@ export function writeFile(projectId: Id, path: string, content: string | Blob): 
   return apiJson<ProjectFile>(`${base(projectId)}/${encodePath(path)}`, { method: "PUT", body: content, headers });
 }
 
-export function uploadFiles(projectId: Id, files: File[], folder?: string): Promise<ProjectFile[]> {
-  const form = new FormData();
-  for (const file of files) form.append("files", file, file.name);
-  if (folder) form.append("folder", folder);
-  return apiJson<ProjectFile[]>(base(projectId), { method: "POST", body: form });
+/** Bytes of files per upload request: well under the hub's cap on a request body (8 MiB by default). */
+export const UPLOAD_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Files in order, grouped so each group's total stays within `limit` (a bigger file goes alone). */
+export function uploadBatches(files: File[], limit: number = UPLOAD_BATCH_BYTES): File[][] {
+  const batches: File[][] = [];
+  let current: File[] = [];
+  let size = 0;
+  for (const file of files) {
+    if (current.length > 0 && size + file.size > limit) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(file);
+    size += file.size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Several files as multipart POSTs (field "files"), a few MiB per request, one after the other. */
+export async function uploadFiles(projectId: Id, files: File[], folder?: string): Promise<ProjectFile[]> {
+  const saved: ProjectFile[] = [];
+  for (const batch of uploadBatches(files)) {
+    const form = new FormData();
+    for (const file of batch) form.append("files", file, file.name);
+    if (folder) form.append("folder", folder);
+    saved.push(...(await apiJson<ProjectFile[]>(base(projectId), { method: "POST", body: form })));
+  }
+  return saved;
 }
 
 export function deleteFile(projectId: Id, path: string): Promise<void> {

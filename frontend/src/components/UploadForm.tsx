@@ -4,7 +4,7 @@ import type { Id } from "../api/types";
 import { errorMessage } from "../lib/format";
 import { useToast } from "./Toasts";
 
-/** Several files in one multipart POST (field "files"), optionally into a folder. */
+/** Several files as multipart POSTs (field "files", a few MiB per request), optionally into a folder. */
 export function UploadForm({ projectId, onUploaded }: { projectId: Id; onUploaded: () => void }) {
   const notify = useToast();
   const input = useRef<HTMLInputElement>(null);

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from a6hub.api.body_limit import BodySizeLimit
 from a6hub.api.context import AppContext
 from a6hub.api.errors import install_error_handlers
 from a6hub.api.reaper import reap_forever
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     for router in (auth.router, projects.router, files.router, jobs.router, endpoint.router):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(health.router)
