@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,7 @@ from a6hub.adapters.flows import (
     run_flow,
 )
 from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
+from a6hub.adapters.flows.simulation import waveforms
 from a6hub.adapters.worker.job_space import owner_folder_name, remove_leftovers
 from a6hub.domain.job_config import SimulationConfig
 from a6hub.domain.jobs import JobType
@@ -151,7 +153,7 @@ def test_the_sandbox_shows_only_the_jobs_directory(data_dir: Path) -> None:
     code, output = run_shell(workdir, script)
     assert code == 0
     lines = output.splitlines()
-    assert lines[0] == "65534"
+    assert lines[0] == str(default_sandbox().uid) != "0"
     root = next(line for line in lines if line.startswith("ROOT ")).split()[1:]
     assert "home" not in root and "var" not in root and "srv" not in root
     assert set(root) <= {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "tmp", "usr",
@@ -169,8 +171,7 @@ def test_the_sandbox_shows_only_the_jobs_directory(data_dir: Path) -> None:
 def test_a_fork_bomb_hits_the_process_limit(data_dir: Path) -> None:
     script = "i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done 2>&1 | head -1; echo done"
     _, output = run_shell(job_dir(data_dir, 1), script, processes=20)
-    assert "Cannot fork" in output or "Resource temporarily unavailable" in output
-    assert "done" in output
+    assert re.fullmatch(r"/bin/sh: \d+: Cannot fork\ndone\n", output), output
 
 
 def test_a_disk_filling_testbench_fails_with_a_clear_message(data_dir: Path) -> None:
@@ -197,6 +198,7 @@ import tempfile
 from pathlib import Path
 from a6hub.adapters.flows import ToolLimits, default_sandbox
 from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
+from a6hub.adapters.flows.simulation import waveforms
 
 class Printer:
     def step_started(self, name): pass
@@ -284,3 +286,12 @@ def test_a_worker_running_as_an_ordinary_user_gets_a_user_namespace() -> None:
         assert (workdir / "made.txt").stat().st_uid == 65534
     finally:
         shutil.rmtree(workdir)
+
+
+def test_a_linked_waveform_is_not_taken_as_an_artifact(data_dir: Path) -> None:
+    workdir = job_dir(data_dir, 1)
+    (workdir / "src").mkdir(parents=True)
+    (workdir / "src" / "leak.vcd").symlink_to(data_dir / "secret_key")
+    (workdir / "linked").symlink_to(data_dir, target_is_directory=True)
+    (workdir / "src" / "wave.vcd").write_text("$date today $end\n")
+    assert waveforms(workdir, set()) == [workdir / "src" / "wave.vcd"]

@@ -10,10 +10,11 @@ unprivileged uid, no capabilities, and dies with the worker process that started
 Two ways to get the unprivileged uid:
 
 * the worker runs as an ordinary user: bubblewrap makes a user namespace (uid 65534 inside);
-* the worker runs as root: bubblewrap keeps the real uid, and ``setpriv`` switches to uid
-  65534 before the tool starts, so the kernel also counts the tool's processes against
-  ``RLIMIT_NPROC`` (it never does for root, nor for a uid that maps back to root). The
-  work directory is handed to that uid before each tool runs.
+* the worker runs as root: bubblewrap keeps the real uid, and ``setpriv`` switches to a uid of
+  the worker process's own (:data:`JOB_UID_BASE` + its pid) before the tool starts, so the
+  kernel counts each job's processes against ``RLIMIT_NPROC`` apart from every other job's
+  (it never does for root, nor for a uid that maps back to root). The work directory is
+  handed to that uid before each tool runs.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from pathlib import Path
 
 from a6hub.adapters.flows.base import FlowError
 
-SANDBOX_UID = 65534  # "nobody"
+SANDBOX_UID = 65534  # "nobody", inside a user namespace
 SANDBOX_GID = 65534
+# Far above the uids and subordinate-uid ranges of real accounts; one uid per worker process.
+JOB_UID_BASE = 1_900_000_000
 TMP_BYTES = 64 << 20
 # /bin, /lib, ... are symlinks into /usr on merged-/usr systems, directories elsewhere.
 _ROOT_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
@@ -63,10 +66,15 @@ class Sandbox:
     def active(self) -> bool:
         return self.bwrap is not None
 
+    @property
+    def uid(self) -> int:
+        """The uid the tools run as (inside the sandbox; the same outside in root mode)."""
+        return JOB_UID_BASE + os.getpid() if self.as_root else SANDBOX_UID
+
     def describe(self) -> str:
         if self.bwrap is None:
             return "OFF: tools run with the worker's own rights and can read everything it can"
-        how = "setpriv to uid 65534" if self.as_root else "a user namespace, uid 65534"
+        how = "a uid of its own per worker process" if self.as_root else "a user namespace, uid 65534"
         return f"bubblewrap ({how}; only the job's directory is visible and writable; no network)"
 
     def command(
@@ -97,8 +105,8 @@ class Sandbox:
         if self.as_root:
             command += [
                 "setpriv",
-                f"--reuid={SANDBOX_UID}",
-                f"--regid={SANDBOX_GID}",
+                f"--reuid={self.uid}",
+                f"--regid={self.uid}",
                 "--clear-groups",
                 "--inh-caps=-all",
                 "--bounding-set=-all",
@@ -112,9 +120,9 @@ class Sandbox:
             return
         (workdir / ".tmp").mkdir(exist_ok=True)
         for root, dirs, files in os.walk(workdir):
-            os.lchown(root, SANDBOX_UID, SANDBOX_GID)
+            os.lchown(root, self.uid, self.uid)
             for name in (*dirs, *files):
-                os.lchown(os.path.join(root, name), SANDBOX_UID, SANDBOX_GID)
+                os.lchown(os.path.join(root, name), self.uid, self.uid)
 
     def exit_status(self, returncode: int) -> int:
         """The tool's own exit status: bubblewrap reports death by signal N as 128 + N."""
@@ -174,7 +182,7 @@ def _probe(sandbox: Sandbox) -> None:
         raise SandboxUnavailable(f"bubblewrap could not be started: {exc}; {_INSTALL_HINT}") from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    if done.returncode != 0 or done.stdout.strip() != str(SANDBOX_UID).encode():
+    if done.returncode != 0 or done.stdout.strip() != str(sandbox.uid).encode():
         reason = done.stderr.decode("utf-8", errors="replace").strip() or f"exit code {done.returncode}"
         raise SandboxUnavailable(
             f"bubblewrap cannot make a sandbox here ({reason}). Unprivileged user namespaces may be "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from pathlib import Path
 
 from a6hub.adapters.flows.base import (
@@ -95,13 +97,20 @@ def _result(ctx: FlowContext, watcher: SimulationWatcher, uploaded: set[Path]) -
 
 
 def waveforms(workdir: Path, uploaded: set[Path]) -> list[Path]:
-    """Waveform files the simulation wrote anywhere in the workdir (not uploaded ones)."""
-    scratch = workdir / ".tmp"
-    return [
-        path
-        for path in sorted(workdir.rglob("*"))
-        if path.suffix.lower() in WAVEFORM_SUFFIXES
-        and path.is_file()
-        and path not in uploaded
-        and scratch not in path.parents
-    ]
+    """Waveform files the simulation wrote anywhere in the workdir (not uploaded ones).
+
+    Only regular files count: a symbolic link the job made could point at a file of the worker's
+    that the sandbox never showed, and the worker reads artifacts outside the sandbox.
+    """
+    found = []
+    for folder, dirs, files in os.walk(workdir):  # never into linked folders
+        dirs[:] = [name for name in dirs if not (folder == str(workdir) and name == ".tmp")]
+        found += [Path(folder, name) for name in files if Path(name).suffix.lower() in WAVEFORM_SUFFIXES]
+    return sorted(path for path in found if path not in uploaded and _regular_file(path))
+
+
+def _regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
