@@ -13,7 +13,7 @@ HAS_FRONTEND := $(wildcard $(FRONTEND)/package.json)
 .PHONY: run test check lint typecheck pytest frontend-test install system-deps frontend bench bench-quick clean
 
 run: install $(if $(HAS_FRONTEND),frontend)
-	@bash scripts/install-system-deps.sh || echo "a6hub: simulations need iverilog (apt-get install iverilog); builds work without it"
+	@bash scripts/install-system-deps.sh || echo "a6hub: could not install iverilog and bubblewrap: simulations need iverilog, and jobs need bubblewrap (or A6HUB_SANDBOX=off on a laptop no one else uses)"
 	$(PY) -m a6hub up
 
 test: install system-deps $(if $(HAS_FRONTEND),frontend)
