@@ -85,3 +85,19 @@ def _wait_for(check: Callable[[], T], timeout_s: float = 60) -> T:
         assert time.monotonic() < deadline, "condition not reached"
         time.sleep(0.1)
     return result
+
+
+def test_a_worker_without_bubblewrap_refuses_jobs_and_says_why(
+    laptop_settings: Settings, tmp_path: Path
+) -> None:
+    no_tools = tmp_path / "empty-bin"
+    no_tools.mkdir()
+    for hub in start_hub(laptop_settings, tmp_path, {"PATH": str(no_tools)}):
+        project = hub.project({"tb.v": reader("/etc/passwd")})
+        job = hub.start(project, "simulation", top="tb")
+        finished = hub.wait(project, job["id"], timeout_s=120)
+        assert finished["status"] == "failed"
+        message = finished["error_message"]
+        assert message.startswith("this worker cannot run jobs safely: bubblewrap (bwrap) is not installed")
+        assert "apt-get install bubblewrap" in message and "A6HUB_SANDBOX=off" in message
+        assert "DENIED" not in hub.log(project, job["id"]), "the testbench never ran"
