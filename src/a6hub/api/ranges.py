@@ -6,11 +6,13 @@ import re
 
 from fastapi import Response
 
+from a6hub.api.disposition import content_disposition
+
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
 def ranged_response(content: bytes, range_header: str | None, media_type: str, filename: str) -> Response:
-    headers = {"Accept-Ranges": "bytes", "Content-Disposition": f'attachment; filename="{filename}"'}
+    headers = {"Accept-Ranges": "bytes", "Content-Disposition": content_disposition(filename)}
     if not range_header:
         return Response(content, media_type=media_type, headers=headers)
     span = _parse(range_header.strip(), len(content))

@@ -14,6 +14,7 @@ from a6hub.adapters.db.models import Project, ProjectFile
 from a6hub.adapters.db.projects import readable_project, writable_project
 from a6hub.api.context import AppContext
 from a6hub.api.deps import ContextDep, CurrentUser, SessionDep
+from a6hub.api.disposition import content_disposition
 from a6hub.api.params import ProjectId
 from a6hub.api.schemas import FilePublic
 from a6hub.domain.errors import InvalidInput, TooLarge
@@ -117,7 +118,8 @@ def get_file(project_id: ProjectId, path: str, user: CurrentUser, session: Sessi
     found = repo.get_file(session, project.id, path)
     media_type = "text/plain; charset=utf-8" if found.path.lower().endswith(TEXT_SUFFIXES) else None
     media_type = media_type or mimetypes.guess_type(found.path)[0] or "application/octet-stream"
-    return Response(found.content, media_type=media_type, headers={"ETag": f'"{found.content_hash}"'})
+    headers = {"ETag": f'"{found.content_hash}"', "Content-Disposition": content_disposition(found.path)}
+    return Response(found.content, media_type=media_type, headers=headers)
 
 
 @router.delete("/{path:path}", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_file")
