@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from a6hub.api.body_limit import BodySizeLimit
 from a6hub.api.context import AppContext
 from a6hub.api.errors import install_error_handlers
+from a6hub.api.middleware import AllowedHostsOnly, SecurityHeaders, allowed_hosts
 from a6hub.api.reaper import reap_forever
 from a6hub.api.routes import auth, files, health, jobs, projects
 from a6hub.api.schemas import ErrorPublic
@@ -78,6 +79,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(health.router)
     _mount_frontend(app)
+    # Added last, so outermost: a refused Host gets nothing else, and every response the headers.
+    app.add_middleware(AllowedHostsOnly, hosts=allowed_hosts(settings))
+    app.add_middleware(SecurityHeaders)
     return app
 
 

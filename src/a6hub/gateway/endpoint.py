@@ -17,6 +17,7 @@ from a6hub.adapters.db.users import usernames
 from a6hub.adapters.security import TokenService
 from a6hub.api.deps import ContextDep, CurrentUser
 from a6hub.api.errors import ws_close_code_for
+from a6hub.api.middleware import AllowedHostsOnly, allowed_hosts
 from a6hub.api.params import MAX_ID
 from a6hub.domain.errors import DomainError, Forbidden, InvalidInput
 from a6hub.gateway.auth import (
@@ -137,7 +138,8 @@ def native_route(gateway: Gateway, prefix: str) -> tuple[re.Pattern[str], ASGIAp
         scope[GATEWAY_SCOPE_KEY] = gateway
         await job_updates(WebSocket(scope, receive, send))
 
-    return pattern, app
+    # These sockets skip the application's middleware: the Host check is applied here too.
+    return pattern, AllowedHostsOnly(app, allowed_hosts(gateway.settings))
 
 
 def _tokens(websocket: WebSocket) -> TokenService:
