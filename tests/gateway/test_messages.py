@@ -6,6 +6,7 @@ import json
 import re
 
 from a6hub.domain.events import log_event, progress_event, step_event
+from a6hub.domain.fair_share import StartDecision
 from a6hub.domain.jobs import JobStatus
 from tests.gateway.conftest import Hub
 from tests.gateway.wsclient import close_code, collect_until_closed, connect, receive_json, seqs
@@ -60,7 +61,7 @@ async def test_live_events_in_guide_format_then_close_1000_after_complete(hub: H
     job_id = hub.job(token)
     async with await connect(f"{hub.ws_base}/{job_id}/updates?token={token}") as ws:
         await receive_json(ws)
-        assert hub.lifecycle.start(job_id, "test-worker")
+        assert hub.lifecycle.start(job_id, "test-worker") is StartDecision.START
         hub.lifecycle.enter_step(job_id, "initialization")
         hub.lifecycle.log(job_id, "Running synthesis...\n")
         hub.lifecycle.finish(job_id, JobStatus.FAILED, error_message="Synthesis error")

@@ -33,6 +33,14 @@ def can_transition(current: JobStatus, target: JobStatus) -> bool:
     return target in _ALLOWED_TRANSITIONS[current]
 
 
+LOG_ARTIFACT = "job.log"
+"""The job's log as an artifact: served from its events (stored once), listed once the job ended."""
+
+
+def lists_log_artifact(status: JobStatus, log_size: int) -> bool:
+    return status.is_terminal and log_size > 0
+
+
 class JobType(StrEnum):
     BUILD = "build"
     SIMULATION = "simulation"

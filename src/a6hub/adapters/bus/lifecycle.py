@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from a6hub.adapters.bus.publisher import EventPublisher
+from a6hub.adapters.db import jobs as jobs_repo
 from a6hub.adapters.db.models import Job
 from a6hub.domain import progress as prog
 from a6hub.domain.events import (
@@ -25,8 +26,10 @@ from a6hub.domain.events import (
     step_event,
     utc_timestamp,
 )
+from a6hub.domain.fair_share import JobLimits, StartDecision, decide_start, waiting_message
 from a6hub.domain.jobs import Flow, JobStatus, JobType, can_transition, flow_for
 
+NO_LIMITS = JobLimits(max_running=0, max_queued=0)
 COMPLETE_MESSAGES = {
     JobStatus.COMPLETED: "{kind} completed successfully",
     JobStatus.FAILED: "{kind} failed",
@@ -47,17 +50,31 @@ class JobLifecycle:
     def __init__(self, publisher: EventPublisher) -> None:
         self.publisher = publisher
 
-    def start(self, job_id: int, worker_name: str) -> bool:
-        """pending → running; False if the job was cancelled (or taken) meanwhile."""
+    def start(self, job_id: int, worker_name: str, limits: JobLimits = NO_LIMITS) -> StartDecision:
+        """pending → running, unless the job was cancelled or taken meanwhile (GONE), or its user
+        already has ``limits.max_running`` jobs running (WAIT: it stays queued, and its log says
+        why the first time). The user's row is held while counting, so that several workers
+        starting one user's jobs at once cannot pass the limit together."""
+        decided: list[StartDecision] = []
 
         def change(job: Job) -> Sequence[EventDraft]:
-            if not can_transition(JobStatus(job.status), JobStatus.RUNNING):
+            running = 0
+            if job.status == JobStatus.PENDING and limits.max_running > 0:
+                session = jobs_repo.session_of(job)
+                jobs_repo.lock_user_jobs(session, job.user_id)
+                running = jobs_repo.user_jobs(session, job.user_id).running
+            decision = decide_start(JobStatus(job.status), running, limits)
+            decided.append(decision)  # the last call counts: a transaction may be retried
+            if decision is StartDecision.WAIT:
+                return [log_event(waiting_message(running, limits))] if job.log_size == 0 else []
+            if decision is StartDecision.GONE:
                 return []
             now = datetime.now(UTC)
             job.status, job.started_at, job.heartbeat_at, job.worker_name = "running", now, now, worker_name
             return [status_event("running")]
 
-        return bool(self.publisher.apply(job_id, change))
+        self.publisher.apply(job_id, change)
+        return decided[-1]
 
     def enter_step(self, job_id: int, name: str) -> list[JobEvent]:
         def change(job: Job) -> Sequence[EventDraft]:

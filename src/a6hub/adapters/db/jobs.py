@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from a6hub.adapters.db.models import Job, JobArtifact, Project
+from a6hub.adapters.db.models import Job, JobArtifact, Project, User
 from a6hub.adapters.db.projects import access_of, load_project
 from a6hub.domain.access import ProjectAccess, require_read, require_write
 from a6hub.domain.errors import NotFound
+from a6hub.domain.fair_share import UserJobs
 from a6hub.domain.jobs import JobStatus, JobType, flow_for
 from a6hub.domain.progress import initial_progress
 
@@ -67,6 +68,31 @@ def list_jobs(session: Session, project_id: int, *, limit: int, offset: int) -> 
         select(Job).where(Job.project_id == project_id).order_by(Job.id.desc()).limit(limit).offset(offset)
     )
     return list(session.scalars(query)), total
+
+
+def lock_user_jobs(session: Session, user_id: int) -> None:
+    """Hold the user's row until the transaction ends, so that starting or queueing their jobs
+    is one at a time across processes (PostgreSQL; SQLite's single writer does it already).
+    ``FOR NO KEY UPDATE``: rows that merely reference the user are not held up."""
+    session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+
+
+def user_jobs(session: Session, user_id: int) -> UserJobs:
+    """How many of the user's jobs are queued and running (call after :func:`lock_user_jobs`)."""
+    query = (
+        select(Job.status, func.count())
+        .where(Job.user_id == user_id, Job.status.in_([JobStatus.PENDING.value, JobStatus.RUNNING.value]))
+        .group_by(Job.status)
+    )
+    counts = {str(status): int(count) for status, count in session.execute(query)}
+    return UserJobs(queued=counts.get(JobStatus.PENDING, 0), running=counts.get(JobStatus.RUNNING, 0))
+
+
+def session_of(job: Job) -> Session:
+    """The session a loaded job belongs to (for a change that needs more than the job's row)."""
+    session = object_session(job)
+    assert session is not None, "the job is not attached to a session"
+    return session
 
 
 def stale_running_jobs(session: Session, heartbeat_before: datetime) -> list[int]:

@@ -21,6 +21,9 @@ def make_celery(settings: Settings) -> Celery:
         # Acknowledged on receipt: a job whose worker dies is failed by the reaper, never re-run.
         task_acks_late=False,
         worker_prefetch_multiplier=1,
+        # A worker takes a job only when it has a free place for it: a busy worker holding the
+        # next job back would keep it from an idle one (and from fair share's reordering).
+        worker_disable_prefetch=True,
         task_default_queue=settings.redis_keys.build_queue,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import socket
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from a6hub.adapters.bus.lifecycle import JobLifecycle, flow_of
 from a6hub.adapters.db.engine import Database
-from a6hub.adapters.db.event_store import read_log
-from a6hub.adapters.db.models import Job, JobArtifact, ProjectFile
+from a6hub.adapters.db.models import Job, ProjectFile
 from a6hub.adapters.flows import FlowCancelled, FlowError, FlowFailedWithResult, SourceFile, run_flow
 from a6hub.adapters.worker.heartbeat import JobWatch
+from a6hub.adapters.worker.limits import JobDeferred, artifact_limits, job_limits, store_artifacts
 from a6hub.adapters.worker.log_pump import LogPump
 from a6hub.config import Settings
+from a6hub.domain.fair_share import START_RETRY_S, StartDecision
 from a6hub.domain.job_checks import selected_sources
 from a6hub.domain.job_config import BuildConfig, SimulationConfig, parse_job_config
 from a6hub.domain.jobs import Flow, JobStatus, JobType
@@ -67,7 +66,11 @@ class JobRunner:
         self.worker_name = socket.gethostname()
 
     def run(self, job_id: int) -> None:
-        if not self._lifecycle.start(job_id, self.worker_name):
+        """Run the job; raises :class:`JobDeferred` while its user has enough jobs running."""
+        decision = self._lifecycle.start(job_id, self.worker_name, job_limits(self._settings))
+        if decision is StartDecision.WAIT:
+            raise JobDeferred(job_id, START_RETRY_S)
+        if decision is StartDecision.GONE:
             log.info("job %s was cancelled or taken before it started", job_id)
             return
         workdir = self._settings.data_dir.resolve() / "work" / f"job-{job_id}"
@@ -99,16 +102,19 @@ class JobRunner:
                 )
                 if result.summary:
                     pump.write(f"[a6hub] {result.summary}\n")
-                self._store_artifacts(job_id, result.artifacts)
+                if problem := self._store_artifacts(job_id, workdir, result.artifacts):
+                    pump.write(f"[a6hub] failed: {problem}\n")
+                    outcome = (JobStatus.FAILED, problem)
             except FlowCancelled:
                 pump.write("[a6hub] cancelled: the tools were stopped\n")
                 outcome = (JobStatus.CANCELLED, None)
             except FlowError as exc:
                 pump.write(f"[a6hub] failed: {exc}\n")
-                if isinstance(exc, FlowFailedWithResult):
-                    self._store_artifacts(job_id, exc.result.artifacts)
+                if isinstance(exc, FlowFailedWithResult) and (
+                    problem := self._store_artifacts(job_id, workdir, exc.result.artifacts)
+                ):
+                    pump.write(f"[a6hub] {problem}\n")
                 outcome = (JobStatus.FAILED, str(exc))
-        self._store_log(job_id)
         status, error = outcome
         self._lifecycle.finish(job_id, status, error_message=error)
 
@@ -126,24 +132,8 @@ class JobRunner:
         sources = [SourceFile(path, files[path]) for path in sorted(wanted | extra)]
         return job_type, config, sources, flow
 
-    def _store_artifacts(self, job_id: int, paths: list[Path]) -> None:
+    def _store_artifacts(self, job_id: int, workdir: Path, paths: list[Path]) -> str | None:
+        """Keep the artifacts within the job's limits (the log is not one: it is served from the
+        job's events); returns why some were not kept, naming the limit."""
         with self._db.session() as session:
-            for path in paths:
-                self._store(session, job_id, path.name, path.read_bytes())
-
-    def _store_log(self, job_id: int) -> None:
-        with self._db.session() as session:
-            content = read_log(session, job_id, 0, self._settings.log_cap_bytes + 4096)
-            self._store(session, job_id, "job.log", content)
-
-    @staticmethod
-    def _store(session: Session, job_id: int, name: str, content: bytes) -> None:
-        session.add(
-            JobArtifact(
-                job_id=job_id,
-                name=name,
-                content=content,
-                size_bytes=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-            )
-        )
+            return store_artifacts(session, job_id, paths, workdir, artifact_limits(self._settings))

@@ -6,13 +6,14 @@ import os
 from functools import lru_cache
 
 import redis
-from celery import Celery
+from celery import Celery, Task
 
 from a6hub.adapters.bus.lifecycle import JobLifecycle
 from a6hub.adapters.bus.publisher import EventPublisher
 from a6hub.adapters.db.engine import Database
 from a6hub.adapters.worker.celery_app import RUN_JOB_TASK, make_celery
 from a6hub.adapters.worker.job_runner import JobRunner
+from a6hub.adapters.worker.limits import JobDeferred
 from a6hub.config import get_settings
 
 
@@ -31,8 +32,13 @@ def _runner_for_process(pid: int) -> JobRunner:
 def create_worker_app() -> Celery:
     app = make_celery(get_settings())
 
-    @app.task(name=RUN_JOB_TASK, ignore_result=True)
-    def run_job(job_id: int) -> None:
-        _runner_for_process(os.getpid()).run(job_id)
+    @app.task(name=RUN_JOB_TASK, ignore_result=True, bind=True)
+    def run_job(task: Task[[int], None], job_id: int) -> None:
+        try:
+            _runner_for_process(os.getpid()).run(job_id)
+        except JobDeferred as deferred:
+            # Back into the queue (same task id, so a cancel still revokes it): another user's
+            # job may take this worker slot meanwhile.
+            raise task.retry(countdown=deferred.retry_in_s, max_retries=None) from deferred
 
     return app

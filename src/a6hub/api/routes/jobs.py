@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 import uuid
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Response, status
 from sqlalchemy.orm import Session
@@ -14,15 +15,18 @@ from a6hub.adapters.db import jobs as repo
 from a6hub.adapters.db.files import list_files
 from a6hub.adapters.db.models import Job
 from a6hub.adapters.db.projects import readable_project, writable_project
+from a6hub.adapters.worker.limits import job_limits
 from a6hub.api.deps import ContextDep, CurrentUser, SessionDep
+from a6hub.api.log_artifact import log_content, with_log_artifact
 from a6hub.api.params import JobId, Limit, Offset, ProjectId
 from a6hub.api.ranges import ranged_response
 from a6hub.api.schemas import ArtifactPublic, EventsPage, JobCreate, JobPage, JobPublic
 from a6hub.domain.errors import ServiceUnavailable
 from a6hub.domain.events import JobEvent
+from a6hub.domain.fair_share import check_can_queue
 from a6hub.domain.job_checks import check_against_project
 from a6hub.domain.job_config import parse_job_config
-from a6hub.domain.jobs import JobStatus
+from a6hub.domain.jobs import LOG_ARTIFACT, JobStatus
 
 router = APIRouter(tags=["jobs"])
 PROJECT_JOBS = "/projects/{project_id}/jobs"
@@ -42,6 +46,8 @@ def create_job(project_id: ProjectId, body: JobCreate, user: CurrentUser, contex
         config = parse_job_config(body.job_type, body.config)
         sources = {found.path: found for found in list_files(session, project.id)}
         check_against_project(config, set(sources), lambda path: sources[path].content)
+        repo.lock_user_jobs(session, user.id)  # two requests at once cannot both take the last place
+        check_can_queue(job_limits(context.settings), repo.user_jobs(session, user.id))
         job = repo.create_job(session, project, user.id, body.job_type, config.model_dump(exclude_none=True))
         job.celery_task_id = task_id
     try:
@@ -151,8 +157,8 @@ def list_job_artifacts(
     job = _job(session, job_id, user.id, project_id)
     base = f"/api/v1/projects/{project_id}/jobs/{job.id}/artifacts"
     return [
-        ArtifactPublic(name=name, size_bytes=size, sha256=sha, url=f"{base}/{name}")
-        for name, size, sha in repo.list_artifacts(session, job.id)
+        ArtifactPublic(name=name, size_bytes=size, sha256=sha, url=f"{base}/{quote(name, safe='')}")
+        for name, size, sha in with_log_artifact(session, job, repo.list_artifacts(session, job.id))
     ]
 
 
@@ -167,7 +173,10 @@ def get_job_artifact(
     session: SessionDep,
     range_header: Annotated[str | None, Header(alias="Range")] = None,
 ) -> Response:
+    """One artifact (``job.log``: the job's log); supports HTTP Range."""
     job = _job(session, job_id, user.id, project_id)
+    if name == LOG_ARTIFACT:
+        return ranged_response(log_content(session, job), range_header, "text/plain; charset=utf-8", name)
     artifact = repo.get_artifact(session, job.id, name)
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return ranged_response(artifact.content, range_header, media_type, name)
