@@ -25,12 +25,13 @@ import psutil
 
 from a6hub.adapters.db.engine import Database
 from a6hub.adapters.db.models import Job, Project, User
-from a6hub.adapters.db.users import create_user
+from a6hub.adapters.db.users import create_user, stamp_of
 from a6hub.adapters.passwords import Passwords
 from a6hub.adapters.redis_server import start_embedded_redis
 from a6hub.adapters.security import TokenService
 from a6hub.domain.jobs import JobType, flow_for
 from a6hub.domain.progress import initial_progress
+from a6hub.domain.sessions import TokenStamp
 from bench.control import stop_group
 
 PASSWORD = "bench-password-0123"  # noqa: S105 - the bench's throwaway users, in a temporary database
@@ -90,6 +91,7 @@ class Stack:
     tokens: TokenService
     servers: list[Server] = field(default_factory=list)
     users: list[int] = field(default_factory=list)
+    stamps: dict[int, TokenStamp] = field(default_factory=dict)  # what each user's tokens carry
     api_source: Path | None = None  # run the API from another source tree (to compare revisions)
 
     @property
@@ -158,7 +160,7 @@ class Stack:
         return token
 
     def token(self, user_id: int) -> str:
-        return self.tokens.issue(user_id)
+        return self.tokens.issue(user_id, self.stamps[user_id])
 
     def seed(self, jobs: int, *, users: int, status: str = "running") -> list[JobRef]:
         """``jobs`` jobs spread over ``users`` private projects (one per user), all ``status``."""
@@ -175,6 +177,7 @@ class Stack:
                             password_hash=Passwords(1).hash(PASSWORD),
                         )
                         self.users.append(first.id)
+                        self.stamps[first.id] = stamp_of(first)
                         password_hash = first.password_hash
                         continue
                     password_hash = session.get(User, self.users[0]).password_hash  # type: ignore[union-attr]
@@ -184,6 +187,7 @@ class Stack:
                     session.add(user)
                     session.flush()
                     self.users.append(user.id)
+                    self.stamps[user.id] = stamp_of(user)
                 owners = self.users[:users]
                 projects = []
                 for owner in owners:

@@ -16,6 +16,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests.conftest import make_settings
 from tests.servers import api_server
 
+# Signing out everywhere would leave every later operation a bare 401 (it has tests of its own).
+SESSION_ENDING = {"POST /api/v1/auth/logout-all"}
+
 
 @pytest.fixture(scope="module")
 def live_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
@@ -45,6 +48,8 @@ def test_no_server_errors_and_responses_match_the_spec(live_hub: tuple[str, dict
     fuzzed = []
     for result in schema.get_all_operations():
         operation = result.ok()  # type: ignore[union-attr]
+        if operation.label in SESSION_ENDING:
+            continue
 
         @given(case=operation.as_strategy())
         @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)

@@ -20,7 +20,7 @@ from a6hub.api.context import AppContext
 from a6hub.api.errors import install_error_handlers
 from a6hub.api.middleware import AllowedHostsOnly, SecurityHeaders, allowed_hosts
 from a6hub.api.reaper import reap_forever
-from a6hub.api.routes import auth, files, health, jobs, projects
+from a6hub.api.routes import admin, auth, files, health, jobs, projects
 from a6hub.api.schemas import ErrorPublic
 from a6hub.bootstrap import ensure_admin_from_settings
 from a6hub.config import Settings, get_settings
@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
-    for router in (auth.router, projects.router, files.router, jobs.router, endpoint.router):
+    for router in (auth.router, projects.router, files.router, jobs.router, endpoint.router, admin.router):
         app.include_router(router, prefix=API_PREFIX, responses=ERROR_RESPONSES)
     app.include_router(health.router)
     _mount_frontend(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import redis
 
@@ -49,9 +48,7 @@ class AppContext:
         return cls(
             settings=settings,
             db=db,
-            tokens=TokenService(
-                settings.resolved_secret_key(), timedelta(minutes=settings.access_token_minutes)
-            ),
+            tokens=TokenService.from_settings(settings),
             redis=redis_client,
             publisher=publisher,
             lifecycle=JobLifecycle(publisher),

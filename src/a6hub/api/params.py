@@ -10,5 +10,6 @@ MAX_ID = 2**31 - 1  # INTEGER columns on PostgreSQL
 
 ProjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="Project id")]
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="Job id")]
+UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="User id")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID)]

@@ -35,6 +35,10 @@ class LoginRequest(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
+class AccountDelete(BaseModel):
+    password: str = Field(min_length=1, max_length=256, description="The account's password, again")
+
+
 class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import redis.asyncio as aioredis
 from starlette.websockets import WebSocket
 
 from a6hub.adapters.bus.keys import RedisKeys
-from a6hub.adapters.security import TokenService
+from a6hub.adapters.security import TokenClaims, TokenService
 from a6hub.domain.errors import Forbidden, Unauthorized
+from a6hub.domain.sessions import TokenStamp
 
 BEARER_SUBPROTOCOL = "bearer"
 TICKET_TTL_S = 60
@@ -25,8 +26,11 @@ TICKET_TTL_S = 60
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
+    """Who the socket is for, what their token carried, and when its session ends."""
+
     user_id: int
-    expires_at: datetime | None
+    stamp: TokenStamp
+    expires_at: datetime
 
 
 def offered_subprotocol(websocket: WebSocket) -> str | None:
@@ -50,16 +54,26 @@ async def authenticate(
     token = _subprotocol_token(websocket) or websocket.query_params.get("token")
     if token:
         claims = tokens.verify(token)
-        return Credentials(claims.user_id, claims.expires_at)
+        return Credentials(claims.user_id, claims.stamp, claims.expires_at)
     ticket = websocket.query_params.get("ticket")
     if ticket:
         return await redeem_ticket(redis, keys, ticket, job_id)
     raise Unauthorized("missing credentials: pass ?ticket=, the 'bearer' subprotocol or ?token=")
 
 
-async def issue_ticket(redis: aioredis.Redis, keys: RedisKeys, user_id: int, job_id: int) -> str:
+async def issue_ticket(redis: aioredis.Redis, keys: RedisKeys, claims: TokenClaims, job_id: int) -> str:
+    """A ticket for the session of the token ``claims`` came from: the socket it opens ends when
+    that session does (the token expires, is revoked, or its account is deleted)."""
     ticket = secrets.token_urlsafe(32)
-    value = json.dumps({"user_id": user_id, "job_id": job_id})
+    value = json.dumps(
+        {
+            "user_id": claims.user_id,
+            "job_id": job_id,
+            "ver": claims.stamp.version,
+            "acct": claims.stamp.account_key,
+            "exp": int(claims.expires_at.timestamp()),
+        }
+    )
     await redis.set(keys.ws_ticket(ticket), value, ex=TICKET_TTL_S, nx=True)
     return ticket
 
@@ -72,7 +86,12 @@ async def redeem_ticket(redis: aioredis.Redis, keys: RedisKeys, ticket: str, job
     issued = json.loads(raw)
     if int(issued["job_id"]) != job_id:
         raise Forbidden("this ticket was issued for another job")
-    return Credentials(int(issued["user_id"]), None)
+    try:
+        stamp = TokenStamp(account_key=str(issued["acct"]), version=int(issued["ver"]))
+        ends_at = datetime.fromtimestamp(int(issued["exp"]), UTC)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Unauthorized("ticket from an older version of the hub; ask for a new one") from exc
+    return Credentials(int(issued["user_id"]), stamp, ends_at)
 
 
 def origin_allowed(websocket: WebSocket, allowlist: frozenset[str]) -> bool:

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from a6hub.adapters.db.jobs import readable_job
 from a6hub.adapters.db.users import usernames
 from a6hub.adapters.security import TokenService
-from a6hub.api.deps import ContextDep, CurrentUser
+from a6hub.api.deps import ContextDep, CurrentUser, TokenClaimsDep
 from a6hub.api.errors import ws_close_code_for
 from a6hub.api.middleware import AllowedHostsOnly, allowed_hosts
 from a6hub.api.params import MAX_ID
@@ -59,7 +59,7 @@ def _gateway(request_or_socket: Request | WebSocket) -> Gateway:
 
 @router.post("/ws/tickets", status_code=201, operation_id="create_ws_ticket")
 async def create_ticket(
-    body: TicketCreate, user: CurrentUser, context: ContextDep, request: Request
+    body: TicketCreate, user: CurrentUser, claims: TokenClaimsDep, context: ContextDep, request: Request
 ) -> TicketPublic:
     """A single-use ticket (valid 60 s) to open one job's WebSocket without putting a JWT in the URL."""
 
@@ -68,7 +68,7 @@ async def create_ticket(
             readable_job(session, body.job_id, user.id)
 
     await asyncio.to_thread(check)
-    ticket = await issue_ticket(_gateway(request).redis, context.settings.redis_keys, user.id, body.job_id)
+    ticket = await issue_ticket(_gateway(request).redis, context.settings.redis_keys, claims, body.job_id)
     return TicketPublic(ticket=ticket, expires_in=TICKET_TTL_S)
 
 
@@ -112,11 +112,13 @@ async def job_updates(websocket: WebSocket) -> None:
         job = _parse_int(job_id, "job id")
         since = _parse_int(websocket.query_params.get("since"), "since")
         assert job is not None
+        epoch = gateway.access.epoch  # before the checks: see AccessWatch.track
         credentials = await authenticate(websocket, job, _tokens(websocket), gateway.redis, gateway.keys)
+        await gateway.access.check(credentials)
     except DomainError as exc:
         await websocket.close(ws_close_code_for(exc), exc.message[:120])
         return
-    await _serve(websocket, gateway, job, since, credentials)
+    await _serve(websocket, gateway, job, since, credentials, epoch)
 
 
 # A plain Starlette route: the endpoint needs no dependency injection, and FastAPI's (exit
@@ -147,7 +149,12 @@ def _tokens(websocket: WebSocket) -> TokenService:
 
 
 async def _serve(
-    websocket: WebSocket, gateway: Gateway, job_id: int, since: int | None, credentials: Credentials
+    websocket: WebSocket,
+    gateway: Gateway,
+    job_id: int,
+    since: int | None,
+    credentials: Credentials,
+    checked_in_epoch: int,
 ) -> None:
     settings = gateway.settings
     metrics = gateway.metrics
@@ -168,30 +175,32 @@ async def _serve(
     async with gateway.fanout.watch(job_id, session) as channel:
         watching_since = time.monotonic()
         try:
-            snapshot = await gateway.snapshot(job_id, credentials.user_id, watching_since=watching_since)
+            snapshot, project_id = await gateway.snapshot(
+                job_id, credentials.user_id, watching_since=watching_since
+            )
         except DomainError as exc:
             await websocket.close(ws_close_code_for(exc), exc.message[:120])
             return
         channel.start_at(snapshot["last_seq"])
         done = snapshot.pop("done")
         connection_id = gateway.registry.add(credentials.user_id, session)
+        watched = gateway.access.track(session, credentials, project_id, checked_in_epoch)
         metrics.open_sockets.inc()
         expiry = _schedule_expiry(session, credentials)
         try:
             session.start(snapshot, since, done)
             await session.run_receiver()
         finally:
-            if expiry is not None:
-                expiry.cancel()
+            expiry.cancel()
             await session.stop()
+            gateway.access.untrack(watched)
             gateway.registry.remove(connection_id)
             metrics.open_sockets.dec()
             metrics.frames_out.inc(session.frames_sent)
 
 
-def _schedule_expiry(session: ClientSession, credentials: Credentials) -> asyncio.TimerHandle | None:
-    if credentials.expires_at is None:
-        return None
+def _schedule_expiry(session: ClientSession, credentials: Credentials) -> asyncio.TimerHandle:
+    """Close the socket (4401) when its session ends: the token's (or the ticket's token's) expiry."""
     delay = (credentials.expires_at - datetime.now(UTC)).total_seconds()
     return asyncio.get_running_loop().call_later(
         max(delay, 0), session.request_close, CLOSE_TOKEN_EXPIRED, "token expired; sign in again"

@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -22,6 +21,7 @@ from a6hub.config import Settings
 from a6hub.domain.access import ProjectAccess, Visibility, can_read
 from a6hub.domain.errors import Forbidden, NotFound
 from a6hub.domain.jobs import JobStatus
+from a6hub.gateway.access import AccessWatch
 from a6hub.gateway.fanout import Fanout
 from a6hub.gateway.metrics import GatewayMetrics
 from a6hub.gateway.registry import ConnectionRegistry
@@ -53,9 +53,8 @@ class Gateway:
         self.source = EventSource(self.redis, self.keys, db, on_db_read=self.metrics.db_reads.inc)
         self.fanout = Fanout(settings.resolved_redis_url(), self.keys, self.source, self.metrics)
         self.registry = ConnectionRegistry(self.redis, self.keys, process_id)
-        self.tokens = TokenService(
-            settings.resolved_secret_key(), timedelta(minutes=settings.access_token_minutes)
-        )
+        self.access = AccessWatch(settings.resolved_redis_url(), self.keys, db)
+        self.tokens = TokenService.from_settings(settings)
         self._stop_serving_natively: Callable[[], None] | None = None
         self._loads: dict[int, _Load] = {}
         self._gc_task: asyncio.Task[None] | None = None
@@ -65,6 +64,7 @@ class Gateway:
         from a6hub.gateway.endpoint import native_route
 
         self.registry.start()
+        await self.access.start()
         # What exists now (modules, the app, the engine) lives as long as the process: keep it out
         # of the garbage collector's full passes, whose pause grows with every object they walk.
         gc.collect()
@@ -102,13 +102,15 @@ class Gateway:
         if self._stop_serving_natively is not None:
             self._stop_serving_natively()
         await self.registry.stop()
+        await self.access.close()
         await self.fanout.close()
         await self.redis.aclose()
 
     async def snapshot(
         self, job_id: int, user_id: int, *, watching_since: float | None = None
-    ) -> dict[str, Any]:
-        """The job's state for ``connected``, if the user may see it (same rule as REST).
+    ) -> tuple[dict[str, Any], int]:
+        """The job's state for ``connected`` and its project's id, if the user may see it (same
+        rule as REST).
 
         Sockets of one job arriving together (a reconnect storm, a popular job) share one
         database read — but only a read that began after the caller started watching
@@ -125,7 +127,7 @@ class Gateway:
         state, access = await asyncio.shield(load.future)
         if not can_read(access, user_id):
             raise Forbidden(f"you may not watch job {job_id}")
-        return dict(state)
+        return dict(state), access.project_id
 
     def _forget_load(self, job_id: int, load: _Load, future: asyncio.Future[Any]) -> None:
         if self._loads.get(job_id) is load:

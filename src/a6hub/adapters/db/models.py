@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -24,6 +25,10 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def new_token_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -54,6 +59,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Every token names both: "log out everywhere" bumps the version, and the key is new for
+    # every account, so an account that reuses a deleted one's id never accepts its tokens.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
+    token_key: Mapped[str] = mapped_column(String(64), default=new_token_key)
 
 
 class Project(Base):

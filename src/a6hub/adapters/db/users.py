@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from a6hub.adapters.db.models import User
+from a6hub.adapters.db.models import Project, User
 from a6hub.domain.errors import Conflict, NotFound
+from a6hub.domain.sessions import TokenStamp
 
 
 def ensure_free(session: Session, *, email: str, username: str) -> None:
@@ -64,3 +65,37 @@ def usernames(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(session.execute(select(User.id, User.username).where(User.id.in_(wanted))).tuples().all())
+
+
+def stamp_of(user: User) -> TokenStamp:
+    """What the account's tokens must carry now."""
+    return TokenStamp(account_key=user.token_key, version=user.token_version)
+
+
+def token_stamps(connection: Connection, user_ids: Iterable[int]) -> dict[int, TokenStamp]:
+    """The current stamps of the given users that exist (one query, no ORM: for the gateway)."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return {}
+    rows = connection.execute(
+        select(User.id, User.token_key, User.token_version).where(User.id.in_(wanted))
+    ).tuples()
+    return {user_id: TokenStamp(account_key=key, version=version) for user_id, key, version in rows}
+
+
+def revoke_tokens(session: Session, user_id: int) -> None:
+    """Every token issued to the user so far stops working ("log out everywhere")."""
+    session.execute(
+        update(User).where(User.id == user_id).values(token_version=User.token_version + 1),
+        execution_options={"synchronize_session": False},
+    )
+    session.expire_all()
+
+
+def delete_user(session: Session, user_id: int) -> list[int]:
+    """Delete the account, its projects and jobs (the database cascades); returns the projects' ids."""
+    projects = list(session.scalars(select(Project.id).where(Project.owner_id == user_id)))
+    if session.execute(delete(User).where(User.id == user_id)).rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound(f"user {user_id} not found")
+    session.expire_all()
+    return projects

@@ -1,18 +1,21 @@
-"""Accounts: register, sign in (JSON or the OAuth2 form used by /docs), who am I."""
+"""Accounts: register, sign in (JSON or the OAuth2 form used by /docs), who am I, sign out
+everywhere, delete the account."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from a6hub.adapters.bus.throttle import Reservation
 from a6hub.adapters.db.models import User
-from a6hub.adapters.db.users import create_user, ensure_free, find_by_login
+from a6hub.adapters.db.users import create_user, ensure_free, find_by_login, stamp_of
+from a6hub.api import accounts
 from a6hub.api.auth_limits import client_address
-from a6hub.api.deps import ContextDep, CurrentUser
-from a6hub.api.schemas import LoginRequest, TokenPublic, UserCreate, UserPublic
-from a6hub.domain.errors import InvalidInput, Unauthorized
+from a6hub.api.context import AppContext
+from a6hub.api.deps import ContextDep, CurrentUser, SessionDep
+from a6hub.api.schemas import AccountDelete, LoginRequest, TokenPublic, UserCreate, UserPublic
+from a6hub.domain.errors import Forbidden, InvalidInput, Unauthorized
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -71,26 +74,51 @@ async def _login_request(request: Request) -> LoginRequest:
 )
 async def login(request: Request, context: ContextDep) -> TokenPublic:
     credentials = await _login_request(request)
+    user = await _password_checked(context, request, credentials.username, credentials.password)
+    token = context.tokens.issue(user.id, stamp_of(user))
+    return TokenPublic(access_token=token, expires_in=int(context.tokens.lifetime.total_seconds()))
+
+
+async def _password_checked(context: AppContext, request: Request, login: str, password: str) -> User:
+    """The account ``login`` names, if ``password`` is its password; a failure counts toward the
+    sign-in throttles (by address and by username), a success does not."""
     quotas = context.auth_quotas
-    counted = [
-        (quotas.login_by_address, client_address(request)),
-        (quotas.login_by_username, credentials.username),
-    ]
+    counted = [(quotas.login_by_address, client_address(request)), (quotas.login_by_username, login)]
 
     def reserve_and_find() -> tuple[Reservation, User | None]:
         reservation = context.attempts.reserve(counted)
         with context.db.session() as session:
-            return reservation, find_by_login(session, credentials.username)
+            return reservation, find_by_login(session, login)
 
     reservation, user = await run_in_threadpool(reserve_and_find)
-    matches = await context.passwords.verify_async(credentials.password, user.password_hash if user else None)
+    matches = await context.passwords.verify_async(password, user.password_hash if user else None)
     if not matches or user is None:
         raise Unauthorized("wrong username or password")  # the attempt stays counted
     await run_in_threadpool(context.attempts.refund, reservation)
-    token = context.tokens.issue(user.id)
-    return TokenPublic(access_token=token, expires_in=int(context.tokens.lifetime.total_seconds()))
+    return user
 
 
 @router.get("/me", operation_id="me")
 def me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
+
+
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT, operation_id="logout_all")
+def logout_all(user: CurrentUser, session: SessionDep, context: ContextDep) -> Response:
+    """Sign out everywhere: every token of this account stops working, this one too, and its
+    open WebSockets are closed (4401)."""
+    accounts.revoke_tokens(session, context, user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, operation_id="delete_account")
+async def delete_account(
+    body: AccountDelete, user: CurrentUser, context: ContextDep, request: Request
+) -> Response:
+    """Delete your account with its projects, files and jobs; asks for the password again."""
+    try:
+        await _password_checked(context, request, user.username, body.password)
+    except Unauthorized as exc:
+        raise Forbidden("wrong password; the account was not deleted", field="password") from exc
+    await run_in_threadpool(accounts.remove_account, context, user.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
