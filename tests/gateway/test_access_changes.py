@@ -42,7 +42,8 @@ async def closed_with(ws: ClientConnection) -> tuple[int | None, str]:
 
 async def still_open(ws: ClientConnection) -> bool:
     await ws.send('{"type": "ping"}')
-    return (await receive_json(ws))["type"] == "pong"
+    reply: str = (await receive_json(ws))["type"]
+    return reply == "pong"
 
 
 def call(hub: Hub, method: str, path: str, token: str, **kwargs: object) -> httpx.Response:
