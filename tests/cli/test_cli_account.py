@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.conftest import DEMO, USER, Cli, Hub, assert_visible, register
+from tests.cli.conftest import DEMO, PASSWORD, USER, Cli, Hub, assert_visible, register
 from tests.servers import free_port
 
 
@@ -140,3 +140,19 @@ def test_unknown_project_and_someone_elses_project_are_one_line_errors(signed_in
     hidden = signed_in.run("push", str(private["id"]), str(DEMO / "blinky.v"))
     assert hidden.code == 2
     assert f"project {private['id']} not found" in _one_line(hidden.err)
+
+
+def test_logout_everywhere_ends_every_session_of_the_account(cli: Cli, cli_hub: Hub) -> None:
+    other_device = register(cli_hub.base, "nomad")
+    signed_in = cli.run(
+        "login", "--url", cli_hub.base, "-u", "nomad", "--password-stdin", stdin=f"{PASSWORD}\n".encode()
+    )
+    assert signed_in.code == 0, signed_in.err
+    result = cli.run("logout", "--everywhere")
+    assert result.code == 0, result.err
+    assert f"Every session of this account at {cli_hub.base} has ended." in result.err
+    assert not cli.credentials.exists()
+    me = httpx.get(f"{cli_hub.base}/api/v1/auth/me", headers={"Authorization": f"Bearer {other_device}"})
+    assert me.status_code == 401
+    again = cli.run("logout", "--everywhere")
+    assert again.code == 2 and "run `a6hub login`" in _one_line(again.err)

@@ -1,4 +1,5 @@
-"""``a6hub login``, ``logout``, ``whoami``: the token lives in the config dir (0600), never on screen."""
+"""``a6hub login``, ``logout`` (``--everywhere``), ``whoami``: the token lives in the config dir
+(0600), never on screen."""
 
 from __future__ import annotations
 
@@ -44,12 +45,21 @@ def login(
     say(f"Signed in to {hub} as {user.username} (credentials in {path}).")
 
 
-def logout() -> None:
-    """Forget the stored token."""
+def logout(
+    everywhere: Annotated[
+        bool,
+        typer.Option("--everywhere", help="end every session of the account on the hub, on all devices"),
+    ] = False,
+) -> None:
+    """Forget the stored token; with --everywhere, first revoke every token of the account."""
+    if everywhere:
+        with signed_in_client() as client:
+            client.logout_all()
+            say(f"Every session of this account at {client.url} has ended.")
     stored = config.load_stored()
     if config.forget() and stored is not None:
         say(f"Signed out of {stored.url}.")
-    else:
+    elif not everywhere:
         say("Not signed in.")
 
 

@@ -108,6 +108,11 @@ class Client:
     def me(self) -> User:
         return self._get(User, "/auth/me")
 
+    def logout_all(self) -> None:
+        """End every session of the account: all its tokens (this one too) stop working."""
+        self.request("POST", "/auth/logout-all")
+        self.token = None
+
     # -- projects and files ------------------------------------------------------------------
 
     def projects(self, scope: Literal["mine", "public"] = "mine") -> list[Project]:
