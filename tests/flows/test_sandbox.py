@@ -28,9 +28,11 @@ from a6hub.adapters.flows import (
     default_sandbox,
     detect_sandbox,
     run_flow,
+    yowasp,
 )
 from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
 from a6hub.adapters.flows.simulation import waveforms
+from a6hub.adapters.flows.tools import find_tool
 from a6hub.adapters.worker.job_space import owner_folder_name, remove_leftovers
 from a6hub.domain.job_config import SimulationConfig
 from a6hub.domain.jobs import JobType
@@ -169,9 +171,10 @@ def test_the_sandbox_shows_only_the_jobs_directory(data_dir: Path) -> None:
 
 
 def test_a_fork_bomb_hits_the_process_limit(data_dir: Path) -> None:
-    script = "i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done 2>&1 | head -1; echo done"
-    _, output = run_shell(job_dir(data_dir, 1), script, processes=20)
-    assert re.fullmatch(r"/bin/sh: \d+: Cannot fork\ndone\n", output), output
+    script = "i=0; while [ $i -lt 100 ]; do sleep 30 & i=$((i+1)); done; echo all 100 started"
+    code, output = run_shell(job_dir(data_dir, 1), script, processes=20)
+    assert re.fullmatch(r"/bin/sh: \d+: Cannot fork\n", output), output
+    assert code == 2
 
 
 def test_a_disk_filling_testbench_fails_with_a_clear_message(data_dir: Path) -> None:
@@ -198,7 +201,9 @@ import tempfile
 from pathlib import Path
 from a6hub.adapters.flows import ToolLimits, default_sandbox
 from a6hub.adapters.flows.runner import Deadline, ToolCall, ToolEnvironment, run_tool
+from a6hub.adapters.flows import yowasp
 from a6hub.adapters.flows.simulation import waveforms
+from a6hub.adapters.flows.tools import find_tool
 
 class Printer:
     def step_started(self, name): pass
@@ -295,3 +300,29 @@ def test_a_linked_waveform_is_not_taken_as_an_artifact(data_dir: Path) -> None:
     (workdir / "linked").symlink_to(data_dir, target_is_directory=True)
     (workdir / "src" / "wave.vcd").write_text("$date today $end\n")
     assert waveforms(workdir, set()) == [workdir / "src" / "wave.vcd"]
+
+
+def test_a_cold_tool_cache_is_filled_outside_and_read_inside(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Path(tempfile.mkdtemp(prefix="a6hub-cold-cache-"))  # 0700, as with a strict umask
+    monkeypatch.setenv("YOWASP_CACHE_DIR", str(cache))
+    monkeypatch.setattr(yowasp, "_ready", set())
+    icepack = find_tool("yowasp-icepack")
+    assert icepack is not None
+    workdir = job_dir(data_dir, 1)
+    workdir.mkdir(parents=True)
+    tools = ToolEnvironment(workdir.resolve(), ToolLimits(), default_sandbox())
+    sink = RecordingSink()
+    try:
+        assert not yowasp.is_cached("yowasp-icepack")
+        yowasp.prepare_yowasp(icepack, tools=tools, sink=sink, deadline=Deadline.after(300))
+        assert yowasp.is_cached("yowasp-icepack")
+        assert "[a6hub] compiling yowasp-icepack for this worker" in sink.output
+        sink.chunks.clear()
+        call = ToolCall("icepack", [icepack, "-h"], wasm=True)
+        run_tool(call, tools=tools, sink=sink, deadline=Deadline.after(300))
+        assert "Usage: yowasp-icepack" in sink.output, sink.output
+        assert "Preparing to run" not in sink.output and "Error" not in sink.output
+    finally:
+        shutil.rmtree(cache)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
+import stat
 from importlib import resources
 from pathlib import Path
 
@@ -36,15 +38,27 @@ def prepare_yowasp(executable: str, *, tools: ToolEnvironment, sink: FlowSink, d
     if not is_cached(command):
         sink.log(f"[a6hub] compiling {command} for this worker (done once; this may take a minute or two)\n")
         trusted = dataclasses.replace(tools, sandbox=Sandbox(bwrap=None))
-        code = run_tool(
-            ToolCall(command, [executable, "--version"], wasm=True),
-            tools=trusted,
-            sink=sink,
-            deadline=deadline,
-        )
-        if code != 0:
-            raise FlowError(f"{command} could not be prepared on the worker (exit code {code})")
+        version = ToolCall(command, [executable, "--version"], wasm=True)
+        run_tool(version, tools=trusted, sink=sink, deadline=deadline)  # its exit code does not matter
+        if not is_cached(command):
+            raise FlowError(f"{command} could not be prepared on the worker: its output above says why")
+    if tools.sandbox.as_root:
+        readable_by_all(Path(yowasp_cache_dir()))
     _ready.add(command)
+
+
+def readable_by_all(folder: Path) -> None:
+    """Let the sandbox's uid read the cache (compiled tools, nothing secret) whatever the umask."""
+    for root, _dirs, files in os.walk(folder):
+        _add_mode(Path(root), 0o555)
+        for name in files:
+            _add_mode(Path(root, name), 0o444)
+
+
+def _add_mode(path: Path, bits: int) -> None:
+    mode = path.lstat().st_mode
+    if not stat.S_ISLNK(mode) and (mode & bits) != bits:
+        path.chmod((mode & 0o7777) | bits)
 
 
 def is_cached(command: str) -> bool:
