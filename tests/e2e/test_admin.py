@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,7 +12,7 @@ from a6hub.adapters.db.engine import Database
 from a6hub.adapters.db.models import User
 from tests.e2e.conftest import ContextFactory
 from tests.e2e.hubapi import new_project, register
-from tests.e2e.ui import held_testbench, screenshot, sign_in
+from tests.e2e.ui import held_testbench, release_job, screenshot, sign_in
 from tests.jobs.conftest import JobHub
 
 
@@ -29,11 +28,8 @@ def make_admin(hub: JobHub, username: str) -> None:
 
 
 @pytest.mark.slow
-def test_the_admin_page_lists_the_open_job_connections(
-    hub: JobHub, new_context: ContextFactory, tmp_path: Path
-) -> None:
-    release = tmp_path / "release"
-    project_id = new_project(hub, {"held_tb.v": held_testbench(release)}, name="watched")
+def test_the_admin_page_lists_the_open_job_connections(hub: JobHub, new_context: ContextFactory) -> None:
+    project_id = new_project(hub, {"held_tb.v": held_testbench()}, name="watched")
     job_id = hub.start(project_id, "simulation", top="held_tb", timeout_s=120)["id"]
     try:
         watcher = new_context().new_page()
@@ -62,5 +58,5 @@ def test_the_admin_page_lists_the_open_job_connections(
         expect(row.get_by_role("cell").nth(6)).not_to_have_text("0", timeout=20_000)
         screenshot(admin, "admin-connections")
     finally:
-        release.touch()
+        release_job(hub, project_id, job_id)
     assert hub.wait(project_id, job_id, timeout_s=60)["status"] == "completed"

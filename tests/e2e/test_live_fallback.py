@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -16,6 +15,7 @@ from tests.e2e.ui import (
     assert_ticks_in_order,
     held_testbench,
     log_lines,
+    release_job,
     screenshot,
     shown_line_count,
     sign_in,
@@ -63,11 +63,8 @@ def wait_for_more_lines(page: Page, than: int, timeout_ms: float = 15_000) -> No
 
 
 @pytest.mark.slow
-def test_a_dropped_socket_falls_back_to_polling_and_recovers_without_gaps(
-    hub: JobHub, page: Page, tmp_path: Path
-) -> None:
-    release = tmp_path / "release"
-    project_id = new_project(hub, {"held_tb.v": held_testbench(release)}, name="held")
+def test_a_dropped_socket_falls_back_to_polling_and_recovers_without_gaps(hub: JobHub, page: Page) -> None:
+    project_id = new_project(hub, {"held_tb.v": held_testbench()}, name="held")
     gate = SocketGate()
     page.route_web_socket(JOB_SOCKET, gate.route)
     polls: list[str] = []
@@ -107,7 +104,7 @@ def test_a_dropped_socket_falls_back_to_polling_and_recovers_without_gaps(
         wait_for_more_lines(page, shown_line_count(page))
         screenshot(page, "fallback-3-live-again")
     finally:
-        release.touch()  # the simulation ends, also when the test failed
+        release_job(hub, project_id, job_id)  # the simulation ends, also when the test failed
 
     expect(page.get_by_test_id("job-status")).to_have_text("completed", timeout=60_000)
     expect(page.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "100")
