@@ -6,11 +6,12 @@ project (visibility changed, deleted); the sockets it concerns are looked up in 
 index and checked against the database again, with the same rules as a new socket.
 
 Whether a token still stands for its account is asked at every connect, so the answers are
-cached per user; a notice about the user drops the cached answer. A notice can cross a socket
-that is connecting (checked before the change was committed, registered after the notice was
-handled): every notice moves an epoch on, and a socket registered in a later epoch than it was
-checked in is checked once more. When the subscription is lost, notices may have been missed:
-on resubscribing the cache is dropped and every open socket is checked.
+cached per user (for ``STAMP_TTL_S``); a notice about the user drops the cached answer. A
+notice can cross a socket that is connecting (checked before the change was committed,
+registered after the notice was handled): every notice moves an epoch on, and a socket
+registered in a later epoch than it was checked in is checked once more. When the subscription
+is lost, notices may have been missed: on resubscribing the cache is dropped and every open
+socket is checked.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, Iterable
+import time
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -41,6 +43,10 @@ log = logging.getLogger(__name__)
 SUBSCRIBE_TIMEOUT_S = 10.0
 RECONNECT_DELAY_S = 0.5
 MAX_CACHED_STAMPS = 50_000
+# A cached answer is asked again after this long, in case a notice was lost (published while
+# Redis was away for a moment): a revoked token opens no new socket for longer than that.
+STAMP_TTL_S = 30.0
+IDS_PER_QUERY = 500
 
 
 class Closable(Protocol):
@@ -69,7 +75,7 @@ class AccessWatch:
         self._db = db
         self._by_user: dict[int, set[Watched]] = {}
         self._by_project: dict[int, set[Watched]] = {}
-        self._stamps: dict[int, TokenStamp | None] = {}
+        self._stamps: dict[int, tuple[TokenStamp | None, float]] = {}  # answer, when it was read
         self.epoch = 0
         self._subscribed = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
@@ -121,23 +127,32 @@ class AccessWatch:
     # -- stamps ------------------------------------------------------------------------------------
 
     async def _stamp(self, user_id: int) -> TokenStamp | None:
-        if user_id in self._stamps:
-            return self._stamps[user_id]
-        epoch = self.epoch
-        stamps = await run_in_threadpool(self._load_stamps, [user_id])
+        cached = self._stamps.get(user_id)
+        if cached is not None and time.monotonic() - cached[1] < STAMP_TTL_S:
+            return cached[0]
+        epoch, read_at = self.epoch, time.monotonic()
+        stamp = (await run_in_threadpool(self._load_stamps, [user_id])).get(user_id)
         if epoch == self.epoch:  # nothing changed meanwhile: the answer can be kept
             if len(self._stamps) >= MAX_CACHED_STAMPS:
                 self._stamps.clear()
-            self._stamps[user_id] = stamps.get(user_id)
-        return stamps.get(user_id)
+            self._stamps[user_id] = (stamp, read_at)
+        return stamp
 
-    def _load_stamps(self, user_ids: Iterable[int]) -> dict[int, TokenStamp]:
+    def _load_stamps(self, user_ids: list[int]) -> dict[int, TokenStamp]:
         with self._db.engine.connect() as connection:
-            return token_stamps(connection, user_ids)
+            return {
+                key: value
+                for ids in _chunks(user_ids)
+                for key, value in token_stamps(connection, ids).items()
+            }
 
-    def _load_projects(self, project_ids: Iterable[int]) -> dict[int, ProjectAccess]:
+    def _load_projects(self, project_ids: list[int]) -> dict[int, ProjectAccess]:
         with self._db.engine.connect() as connection:
-            return project_accesses(connection, project_ids)
+            return {
+                key: value
+                for ids in _chunks(project_ids)
+                for key, value in project_accesses(connection, ids).items()
+            }
 
     # -- notices -----------------------------------------------------------------------------------
 
@@ -206,3 +221,9 @@ class AccessWatch:
             finally:
                 client.close()
             await asyncio.sleep(RECONNECT_DELAY_S)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    """A few hundred ids per query (SQLite bounds the parameters of one statement)."""
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        yield ids[start : start + IDS_PER_QUERY]

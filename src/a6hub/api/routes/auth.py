@@ -83,14 +83,16 @@ async def _password_checked(context: AppContext, request: Request, login: str, p
     """The account ``login`` names, if ``password`` is its password; a failure counts toward the
     sign-in throttles (by address and by username), a success does not."""
     quotas = context.auth_quotas
-    counted = [(quotas.login_by_address, client_address(request)), (quotas.login_by_username, login)]
 
-    def reserve_and_find() -> tuple[Reservation, User | None]:
-        reservation = context.attempts.reserve(counted)
+    def find_and_reserve() -> tuple[Reservation, User | None]:
         with context.db.session() as session:
-            return reservation, find_by_login(session, login)
+            user = find_by_login(session, login)
+        # Counted per account (its username and email are one subject), or per name if none.
+        account = f"user-{user.id}" if user is not None else f"name-{login}"
+        counted = [(quotas.login_by_address, client_address(request)), (quotas.login_by_username, account)]
+        return context.attempts.reserve(counted), user
 
-    reservation, user = await run_in_threadpool(reserve_and_find)
+    reservation, user = await run_in_threadpool(find_and_reserve)
     matches = await context.passwords.verify_async(password, user.password_hash if user else None)
     if not matches or user is None:
         raise Unauthorized("wrong username or password")  # the attempt stays counted
