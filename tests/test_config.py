@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from a6hub.adapters.worker.job_space import secure_data_dir
 from a6hub.config import ConfigurationError, Settings
 
 
@@ -23,6 +25,20 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
     second = Settings(data_dir=tmp_path).resolved_secret_key()
     assert first == second and len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_secret_and_the_data_dir_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    data = tmp_path / "fresh" / "var"
+    permissive = os.umask(0)
+    try:
+        key = Settings(data_dir=data).resolved_secret_key()
+        secure_data_dir(data)
+    finally:
+        os.umask(permissive)
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert (data / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert (data / "secret_key").read_text() == key
+    assert [path.name for path in data.iterdir()] == ["secret_key"], "no draft left behind"
 
 
 def test_embedded_defaults_live_under_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -130,14 +130,21 @@ def _redis_url_from_guide_variables() -> str | None:
 def _persistent_dev_secret(path: Path) -> str:
     if path.exists():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     candidate = secrets.token_urlsafe(48)
+    # Written whole into a file created 0600 (never readable by others, not even for a moment),
+    # then linked into place: a process that loses the race reads the winner's complete key.
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    draft.unlink(missing_ok=True)
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(candidate)
     try:
-        with path.open("x") as handle:
-            handle.write(candidate)
-        path.chmod(0o600)
+        os.link(draft, path)
     except FileExistsError:
         pass  # another process won the race; use its secret
+    finally:
+        draft.unlink()
     return path.read_text().strip()
 
 

@@ -15,8 +15,10 @@ from rich.console import Console
 from rich.text import Text
 
 from a6hub.adapters.db.engine import Database
+from a6hub.adapters.flows import SandboxUnavailable, detect_sandbox
 from a6hub.adapters.passwords import Passwords
 from a6hub.adapters.redis_server import start_embedded_redis
+from a6hub.adapters.worker.job_space import secure_data_dir
 from a6hub.bootstrap import DemoAccount, ensure_demo_account
 from a6hub.config import Settings
 
@@ -71,7 +73,7 @@ class Supervisor:
         return 0
 
     def _prepare(self) -> None:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        secure_data_dir(self.settings.data_dir.resolve())
         if self.settings.uses_embedded_redis:
             self.redis = start_embedded_redis(self.settings.embedded_redis_socket)
             say(f"embedded Redis on {self.settings.embedded_redis_socket}")
@@ -97,6 +99,7 @@ class Supervisor:
                 return
             time.sleep(0.2)
         say(f"hub ready at {url}   (API docs: {url}/docs)", "bold green")
+        say_sandbox(self.settings)
         if self.demo is not None:
             say(f"demo account: username {self.demo.username}   password {self.demo.password}", "bold")
         say("press Ctrl-C to stop every process of the hub")
@@ -130,6 +133,23 @@ class Supervisor:
             self.redis.terminate()
             _wait_or_kill([self.redis], timeout_s=5)
         say("stopped")
+
+
+def say_sandbox(settings: Settings) -> None:
+    """Say in plain words how users' code is confined on this machine's worker."""
+    try:
+        sandbox = detect_sandbox(settings.sandbox)
+    except SandboxUnavailable as exc:
+        say(f"sandbox: UNAVAILABLE, so the worker refuses every job. {exc}", "bold red")
+        return
+    if sandbox.active:
+        say(f"sandbox: {sandbox.describe()}")
+    else:
+        say(
+            "sandbox: OFF (A6HUB_SANDBOX=off). Every simulation and build runs with this user's rights "
+            "and can read and change your files: let no one else use this hub",
+            "bold yellow",
+        )
 
 
 def say(message: str, style: str = "") -> None:

@@ -14,6 +14,7 @@ from a6hub.adapters.db.engine import Database
 from a6hub.adapters.db.models import Job, ProjectFile
 from a6hub.adapters.flows import FlowCancelled, FlowError, FlowFailedWithResult, SourceFile, run_flow
 from a6hub.adapters.worker.heartbeat import JobWatch
+from a6hub.adapters.worker.job_space import JobSpace
 from a6hub.adapters.worker.limits import JobDeferred, artifact_limits, job_limits, store_artifacts
 from a6hub.adapters.worker.log_pump import LogPump
 from a6hub.config import Settings
@@ -64,6 +65,7 @@ class JobRunner:
     def __init__(self, settings: Settings, db: Database, lifecycle: JobLifecycle) -> None:
         self._settings, self._db, self._lifecycle = settings, db, lifecycle
         self.worker_name = socket.gethostname()
+        self._space = JobSpace.create(settings)
 
     def run(self, job_id: int) -> None:
         """Run the job; raises :class:`JobDeferred` while its user has enough jobs running."""
@@ -73,7 +75,7 @@ class JobRunner:
         if decision is StartDecision.GONE:
             log.info("job %s was cancelled or taken before it started", job_id)
             return
-        workdir = self._settings.data_dir.resolve() / "work" / f"job-{job_id}"
+        workdir = self._space.workdir(job_id)
         try:
             self._run_started(job_id, workdir)
         except Exception as exc:
@@ -98,7 +100,14 @@ class JobRunner:
             sink = LifecycleSink(job_id, flow, self._lifecycle, pump, watch)
             try:
                 result = run_flow(
-                    job_type, config, sources, workdir, sink, timeout_s=self._settings.job_timeout_s
+                    job_type,
+                    config,
+                    sources,
+                    workdir,
+                    sink,
+                    timeout_s=self._settings.job_timeout_s,
+                    limits=self._space.limits,
+                    sandbox=self._space.require_sandbox(),
                 )
                 if result.summary:
                     pump.write(f"[a6hub] {result.summary}\n")
