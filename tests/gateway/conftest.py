@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 import redis
 
 from a6hub.adapters.bus.lifecycle import JobLifecycle
 from a6hub.adapters.bus.publisher import EventPublisher
 from a6hub.adapters.db.engine import Database
+from a6hub.adapters.security import TokenService
 from a6hub.config import Settings
+from a6hub.domain.sessions import TokenStamp
 from tests.conftest import make_settings
 from tests.servers import api_server
 
@@ -27,6 +31,13 @@ class Hub:
     settings: Settings
     lifecycle: JobLifecycle
     publisher: EventPublisher
+
+    def short_lived(self, token: str, seconds: float) -> str:
+        """A token of the same session as ``token`` that expires after ``seconds``."""
+        claims = jwt.decode(token, options={"verify_signature": False})
+        stamp = TokenStamp(account_key=claims["acct"], version=claims["ver"])
+        service = TokenService(self.settings.resolved_secret_key(), timedelta(seconds=seconds))
+        return service.issue(int(claims["sub"]), stamp)
 
     @property
     def ws_base(self) -> str:

@@ -4,16 +4,12 @@ goes private (or away) closes other users' sockets with 4403 (or 4404)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import httpx
-import jwt
 import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from a6hub.adapters.security import TokenService
-from a6hub.domain.sessions import TokenStamp
 from tests.gateway.conftest import Hub
 from tests.gateway.wsclient import close_code, connect, receive_json
 
@@ -104,11 +100,7 @@ async def test_deleting_an_account_closes_its_sockets_and_those_on_its_projects(
 async def test_a_ticket_socket_ends_with_the_session_of_its_token(hub: Hub) -> None:
     long_lived = hub.user("hank")
     job_id = hub.job(long_lived)
-    claims = jwt.decode(long_lived, options={"verify_signature": False})
-    stamp = TokenStamp(account_key=claims["acct"], version=claims["ver"])
-    short = TokenService(hub.settings.resolved_secret_key(), timedelta(seconds=2)).issue(
-        int(claims["sub"]), stamp
-    )
+    short = hub.short_lived(long_lived, seconds=2)
     ws = await watch(hub, job_id, ticket(hub, short, job_id))
     code, reason = await closed_with(ws)
     assert code == 4401 and "expired" in reason

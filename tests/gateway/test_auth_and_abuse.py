@@ -12,8 +12,6 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from a6hub.adapters.security import TokenService
-from a6hub.domain.sessions import TokenStamp
 from tests.gateway.conftest import Hub
 from tests.gateway.wsclient import close_code, connect, receive_json
 
@@ -90,11 +88,7 @@ async def test_token_and_ticket_are_redacted_from_the_access_log(hub: Hub) -> No
 async def test_token_expiring_while_connected_closes_with_4401(hub: Hub) -> None:
     long_lived = hub.user("hank")
     job_id = hub.job(long_lived)
-    claims = jwt.decode(long_lived, options={"verify_signature": False})
-    stamp = TokenStamp(account_key=claims["acct"], version=claims["ver"])
-    short = TokenService(hub.settings.resolved_secret_key(), timedelta(seconds=2)).issue(
-        int(claims["sub"]), stamp
-    )
+    short = hub.short_lived(long_lived, seconds=2)
     async with await connect(f"{hub.ws_base}/{job_id}/updates?token={short}") as ws:
         assert (await receive_json(ws))["type"] == "connected"
         with pytest.raises(websockets.ConnectionClosedError) as closed:
