@@ -15,7 +15,8 @@ import pytest
 from a6hub.config import Settings
 from tests.conftest import make_settings
 from tests.designs import ENDLESS_TB
-from tests.flows.test_sandbox import processes_in, reader
+from tests.flows.flowkit import processes_in
+from tests.flows.test_sandbox import reader
 from tests.jobs.conftest import JobHub, start_hub
 from tests.servers import worker_process
 

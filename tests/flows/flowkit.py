@@ -97,3 +97,17 @@ def child_pids() -> list[int]:
 def sources(files: dict[str, bytes]) -> list[SourceFile]:
     """``sources({"rtl/top.v": b"..."})``: project files by path."""
     return [SourceFile(path, content) for path, content in files.items()]
+
+
+def processes_in(folder: Path) -> list[int]:
+    """Live processes whose working directory is ``folder`` or below (sandboxed ones too)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            cwd = Path(os.readlink(entry / "cwd"))
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if (cwd == folder or folder in cwd.parents) and state != "Z":
+            found.append(int(entry.name))
+    return found

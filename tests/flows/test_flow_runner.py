@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.flows.flowkit import BIG_DESIGN, RecordingSink, sources
+from tests.flows.flowkit import BIG_DESIGN, RecordingSink, processes_in, sources
 
 from a6hub.adapters.flows import FlowCancelled, FlowError, ToolLimits, default_sandbox, run_flow
 from a6hub.adapters.flows.process import yowasp_cache_dir
@@ -86,6 +86,11 @@ def test_children_that_ignore_sigterm_are_killed_too(workdir: Path) -> None:
     with pytest.raises(FlowCancelled):
         run(ToolCall("sh", ["/bin/sh", "-c", script]), workdir, sink)
     assert_group_gone(sink.cancelled_children)
+    # The sandboxed processes have sessions of their own: none of them is left either.
+    deadline = time.monotonic() + 10
+    while processes_in(workdir.resolve()):
+        assert time.monotonic() < deadline, "a sandboxed process outlived the cancel"
+        time.sleep(0.05)
 
 
 def test_cpu_limit(workdir: Path, sink: RecordingSink) -> None:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.flows.flowkit import RecordingSink, sources
+from tests.flows.flowkit import RecordingSink, processes_in, sources
 
 from a6hub.adapters.flows import (
     FlowError,
@@ -216,19 +216,6 @@ tools = ToolEnvironment(workdir, ToolLimits(), default_sandbox())
 script = "trap '' TERM HUP; (trap '' TERM HUP; sleep 300) & sleep 300 & echo started; wait"
 run_tool(ToolCall("sh", ["/bin/sh", "-c", script]), tools=tools, sink=Printer(), deadline=Deadline.after(600))
 """
-
-
-def processes_in(folder: Path) -> list[int]:
-    found = []
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            cwd = Path(os.readlink(entry / "cwd"))
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if (cwd == folder or folder in cwd.parents) and state != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def test_tools_die_with_a_killed_worker(data_dir: Path) -> None:
