@@ -3,6 +3,7 @@ data directory, as ``make run`` lays them out) gets nothing of the hub, and dies
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import time
@@ -43,9 +44,7 @@ def test_a_testbench_gets_nothing_of_the_hub(laptop_settings: Settings, tmp_path
             "/etc/passwd",
         ]
         planted = tmp_path / "planted.txt"
-        bench = reader(*targets).replace(
-            b"    $finish;", f'    fd = $fopen("{planted}", "w"); $fdisplay(fd, "x");\n    $finish;'.encode()
-        )
+        bench = _then_write(reader(*targets), planted)
         project = hub.project({"tb.v": bench})
         job = hub.start(project, "simulation", top="tb")
         finished = hub.wait(project, job["id"], timeout_s=120)
@@ -75,6 +74,16 @@ def test_tools_die_with_a_killed_worker_and_its_folder_goes_at_the_next_start(
         _wait_for(lambda: not owner.exists())
 
 
+def _then_write(bench: bytes, path: Path) -> bytes:
+    """``bench``, which also tries to write ``path`` before it finishes."""
+    attempt = f'    fd = $fopen("{path}", "w"); $fdisplay(fd, "tampered");\n    $finish;'
+    return bench.replace(b"    $finish;", attempt.encode())
+
+
+def _job_sources(work: Path, job_id: int) -> list[Path]:
+    return list(work.glob(f"*/job-{job_id}/src/*.v"))
+
+
 def _worker_pid(hub: JobHub) -> int:
     assert hub.worker is not None
     return hub.worker.pid
@@ -102,3 +111,22 @@ def test_a_worker_without_bubblewrap_refuses_jobs_and_says_why(
         assert message.startswith("this worker cannot run jobs safely: bubblewrap (bwrap) is not installed")
         assert "apt-get install bubblewrap" in message and "A6HUB_SANDBOX=off" in message
         assert "DENIED" not in hub.log(project, job["id"]), "the testbench never ran"
+
+
+def test_a_job_cannot_read_or_change_a_running_neighbour(laptop_settings: Settings, tmp_path: Path) -> None:
+    for hub in start_hub(laptop_settings, tmp_path, {}):
+        victim_project = hub.project({"endless_tb.v": ENDLESS_TB}, name="victim")
+        victim = hub.start(victim_project, "simulation", top="endless_tb", timeout_s=600)
+        hub.wait_for_status(victim_project, victim["id"], "running")
+        source = _wait_for(functools.partial(_job_sources, tmp_path / "work", victim["id"]))[0]
+        before = source.read_bytes()
+        neighbour = f"../../../{source.parent.parent.parent.name}/job-{victim['id']}/src/endless_tb.v"
+        bench = _then_write(reader(neighbour, str(source)), source)
+        attacker_project = hub.project({"tb.v": bench}, name="attacker")
+        attacker = hub.start(attacker_project, "simulation", top="tb")
+        finished = hub.wait(attacker_project, attacker["id"], timeout_s=120)
+        log = hub.log(attacker_project, attacker["id"])
+        assert finished["status"] == "completed", log
+        assert f"DENIED {neighbour}" in log and f"DENIED {source}" in log
+        assert source.read_bytes() == before
+        hub.client.post(f"/api/v1/projects/{victim_project}/jobs/{victim['id']}/cancel").raise_for_status()
