@@ -59,6 +59,7 @@ class Sandbox:
 
     bwrap: str | None
     as_root: bool = False
+    setpriv: str | None = None
     hidden: tuple[Path, ...] = ()
     runtime_paths: tuple[Path, ...] = field(default_factory=lambda: python_paths())
 
@@ -104,7 +105,7 @@ class Sandbox:
         ]  # fmt: skip
         if self.as_root:
             command += [
-                "setpriv",
+                self.setpriv or "setpriv",
                 f"--reuid={self.uid}",
                 f"--regid={self.uid}",
                 "--clear-groups",
@@ -159,12 +160,14 @@ def detect_sandbox(mode: str, *, hidden: tuple[Path, ...] = ()) -> Sandbox:
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed on the worker: {_INSTALL_HINT}")
     as_root = os.geteuid() == 0
-    if as_root and shutil.which("setpriv") is None:
+    setpriv = shutil.which("setpriv")
+    if as_root and setpriv is None:
         raise SandboxUnavailable(
             "the worker runs as root and `setpriv` (util-linux) is missing: install util-linux, "
             "or run the worker as an ordinary user"
         )
-    sandbox = Sandbox(bwrap=bwrap, as_root=as_root, hidden=tuple(path.resolve() for path in hidden))
+    hidden = tuple(path.resolve() for path in hidden)
+    sandbox = Sandbox(bwrap=bwrap, as_root=as_root, setpriv=setpriv, hidden=hidden)
     _probe(sandbox)
     return sandbox
 
