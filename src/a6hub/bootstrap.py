@@ -26,7 +26,11 @@ from a6hub.domain.access import Visibility
 from a6hub.domain.errors import Conflict
 
 log = logging.getLogger(__name__)
-DEMO_FILES = ("blinky.v", "blinky_tb.v", "icebreaker.pcf")
+DEMO_FILES = (
+    *("blinky.v", "blinky_tb.v", "icebreaker.pcf"),  # iCE40 (flow "ice40", the default)
+    *("blinky_ulx3s.v", "ulx3s.lpf"),  # ECP5 (flow "ecp5")
+    *("blinky_tangnano9k.v", "tangnano9k.cst"),  # Gowin (flow "gowin")
+)
 MIN_ADMIN_PASSWORD = 12
 
 
@@ -64,7 +68,8 @@ def ensure_demo_account(db: Database, settings: Settings, passwords: Passwords) 
             session,
             owner_id=user.id,
             name="blinky",
-            description="iCE40 blinky for the iCEBreaker (UP5K, sg48), with a testbench",
+            description="Blinky for the iCEBreaker (iCE40 UP5K, with a testbench), the ULX3S (ECP5) "
+            "and the Tang Nano 9K (Gowin)",
             visibility=Visibility.PUBLIC,
         )
         demo = resources.files("a6hub.demo")

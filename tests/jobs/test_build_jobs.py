@@ -110,7 +110,7 @@ def test_bad_config_is_refused_naming_the_field(job_hub: JobHub) -> None:
     project = job_hub.project(demo_files("blinky.v", "icebreaker.pcf"))
     url = f"/api/v1/projects/{project}/jobs"
     cases = {
-        "config.flow": {"flow": "ecp5", "top": "blinky"},
+        "config.flow": {"flow": "xilinx", "top": "blinky"},
         "config.top": {"flow": "synth"},
         "config.pcf": {"top": "blinky", "pcf": "missing.pcf"},
         "config.device": {"top": "blinky", "device": "xc7a35t"},

@@ -18,6 +18,18 @@ from a6hub.cli.common import (
     say,
     signed_in_client,
 )
+from a6hub.cli.tool_flags import (
+    DefineOpt,
+    FileOpt,
+    GenerationOpt,
+    IncludeDirOpt,
+    ParamOpt,
+    PlusargOpt,
+    PnrOptionOpt,
+    SynthOptionOpt,
+    WaveformOpt,
+    hdl_config,
+)
 from a6hub.cli.watch import watch_job
 from a6hub.client.http import Client
 from a6hub.client.models import Job
@@ -54,6 +66,12 @@ def build(
         str | None, typer.Option(help="pin constraints file of the project", show_default="its only .pcf")
     ] = None,
     freq: Annotated[float | None, typer.Option(help="target clock in MHz", show_default="12")] = None,
+    synth_option: SynthOptionOpt = None,
+    pnr_option: PnrOptionOpt = None,
+    file: FileOpt = None,
+    define: DefineOpt = None,
+    include_dir: IncludeDirOpt = None,
+    param: ParamOpt = None,
     watch: WatchOpt = False,
 ) -> None:
     """Start an FPGA build (yosys → nextpnr → icepack). Prints the job id, or watches it with --watch."""
@@ -65,6 +83,8 @@ def build(
                 pcf = constraints[0]
                 say(f"Using pin constraints {pcf} (choose another with --pcf).")
         config: dict[str, Any] = {"flow": flow, "top": top, "device": device, "package": package, "pcf": pcf}
+        config |= {"synth_options": synth_option or None, "pnr_options": pnr_option or None}
+        config |= hdl_config(file, define, include_dir, param)
         job = client.build(target.id, **config, frequency_mhz=freq)
         _started(client, job, target.slug, watch)
 
@@ -75,12 +95,22 @@ def simulate(
     timeout: Annotated[
         int | None, typer.Option(help="seconds before the run is stopped", show_default="300")
     ] = None,
+    plusarg: PlusargOpt = None,
+    generation: GenerationOpt = None,
+    waveform: WaveformOpt = None,
+    file: FileOpt = None,
+    define: DefineOpt = None,
+    include_dir: IncludeDirOpt = None,
+    param: ParamOpt = None,
     watch: WatchOpt = False,
 ) -> None:
     """Start an Icarus Verilog simulation of a testbench. Prints the job id, or watches it with --watch."""
     with signed_in_client() as client:
         target = client.project(project)
-        job = client.simulate(target.id, top, timeout_s=timeout)
+        options = {"plusargs": plusarg or None, "generation": generation, "waveform": waveform}
+        job = client.simulate(
+            target.id, top, timeout_s=timeout, **options, **hdl_config(file, define, include_dir, param)
+        )
         _started(client, job, target.slug, watch)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from a6hub.domain.errors import InvalidInput
 from a6hub.domain.job_config import BuildConfig, SimulationConfig
 from a6hub.domain.paths import is_hdl_source
+from a6hub.domain.tool_options import check_include_dirs_exist
 
 
 def selected_sources(config: BuildConfig | SimulationConfig, project_paths: set[str]) -> list[str]:
@@ -28,6 +29,7 @@ def check_against_project(
         raise InvalidInput(
             "config.files: the project has no Verilog (.v/.sv) files to compile", field="config.files"
         )
+    check_include_dirs_exist(config.include_dirs, project_paths)
     if isinstance(config, BuildConfig) and config.pcf is not None and config.pcf not in project_paths:
         raise InvalidInput(f"config.pcf: '{config.pcf}' is not a file of the project", field="config.pcf")
     if config.top is None:

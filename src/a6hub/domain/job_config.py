@@ -13,6 +13,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from a6hub.domain.errors import InvalidInput
 from a6hub.domain.jobs import JobType
 from a6hub.domain.paths import normalize_path
+from a6hub.domain.tool_options import (
+    Defines,
+    Generation,
+    IncludeDirs,
+    Parameters,
+    Plusargs,
+    PnrOptions,
+    SynthOptions,
+    Waveform,
+)
 
 ICE40_DEVICES = ("lp384", "lp1k", "lp4k", "lp8k", "hx1k", "hx4k", "hx8k", "up3k", "up5k", "u1k", "u2k", "u4k")
 DEFAULT_PACKAGES = {
@@ -38,6 +48,9 @@ class _Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     files: list[str] | None = Field(default=None, max_length=500)
+    defines: Defines = Field(default_factory=dict)
+    include_dirs: IncludeDirs = Field(default_factory=list)
+    parameters: Parameters = Field(default_factory=dict)
 
     @field_validator("files")
     @classmethod
@@ -52,6 +65,8 @@ class BuildConfig(_Config):
     package: PackageName | None = None
     pcf: str | None = None
     frequency_mhz: float = Field(default=12.0, gt=0, le=1000)
+    synth_options: SynthOptions = Field(default_factory=list)
+    pnr_options: PnrOptions = Field(default_factory=list)
 
     @field_validator("pcf")
     @classmethod
@@ -66,6 +81,9 @@ class BuildConfig(_Config):
 class SimulationConfig(_Config):
     top: Identifier
     timeout_s: int = Field(default=300, ge=1, le=3600)
+    plusargs: Plusargs = Field(default_factory=list)
+    generation: Generation = "2012"
+    waveform: Waveform = "vcd"
 
 
 def _checked_path(path: str) -> str:

@@ -84,18 +84,19 @@ _COPY = Step("verilog_copy", "Copying sources", 3)
 _SYNTH = Step("synthesis", "Synthesis", 40)
 _REPORTS = Step("reports", "Reports", 2)
 
+_FPGA_STEPS = (
+    _INIT,
+    _COPY,
+    _SYNTH,
+    Step("place_route", "Place and route", 45),
+    Step("bitstream", "Bitstream", 8),
+    _REPORTS,
+)
+
 FLOWS: dict[str, Flow] = {
-    "ice40": Flow(
-        "ice40",
-        (
-            _INIT,
-            _COPY,
-            _SYNTH,
-            Step("place_route", "Place and route", 45),
-            Step("bitstream", "Bitstream", 8),
-            _REPORTS,
-        ),
-    ),
+    "ice40": Flow("ice40", _FPGA_STEPS),
+    "ecp5": Flow("ecp5", _FPGA_STEPS),
+    "gowin": Flow("gowin", _FPGA_STEPS),
     "synth": Flow("synth", (_INIT, _COPY, Step("synthesis", "Synthesis", 90), Step("reports", "Reports", 5))),
     "simulation": Flow(
         "simulation",

@@ -9,6 +9,7 @@ from a6hub.adapters.flows.base import FlowResult, FlowSink, SourceFile
 from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.runner import Deadline, ToolEnvironment
 from a6hub.adapters.flows.sources import copy_step, find_source, is_testbench, select_hdl
+from a6hub.adapters.flows.tool_args import announce_sources, check_include_dirs, nextpnr_options, yosys_extras
 from a6hub.adapters.flows.tools import package_version, require_yowasp
 from a6hub.domain.job_config import BuildConfig
 from a6hub.domain.jobs import FLOWS
@@ -32,9 +33,11 @@ def build(
     ctx.step("verilog_copy")
     copy_step(ctx.log, sources, tools.workdir)
     files = _design_files(ctx, config, sources)
+    check_include_dirs(config.include_dirs, tools.workdir)
     pcf = find_source(config.pcf, sources, "constraints file (config.pcf)") if config.pcf else None
     ctx.step("synthesis")
-    synthesis = yosys.synthesize(ctx, files, top=config.top, device=config.device)
+    extras = yosys_extras(config)
+    synthesis = yosys.synthesize(ctx, files, top=config.top, device=config.device, extras=extras)
     if config.flow == "synth":
         ctx.step("reports")
         return _synth_result(ctx, config, synthesis)
@@ -42,7 +45,12 @@ def build(
         _warn_unconstrained(ctx, sources)
     ctx.step("place_route")
     nextpnr.place_and_route(
-        ctx, device=config.device, package=config.resolved_package, pcf=pcf, mhz=config.frequency_mhz
+        ctx,
+        device=config.device,
+        package=config.resolved_package,
+        pcf=pcf,
+        mhz=config.frequency_mhz,
+        options=nextpnr_options(config, has_constraints=pcf is not None),
     )
     ctx.step("bitstream")
     nextpnr.pack_bitstream(ctx)
@@ -77,7 +85,7 @@ def _design_files(ctx: FlowContext, config: BuildConfig, sources: list[SourceFil
                 f"Not synthesizing testbench file(s): {', '.join(skipped)} "
                 "(set config.files to choose the files yourself)"
             )
-    ctx.log(f"Synthesizing: {', '.join(files)}")
+    announce_sources(ctx, files)
     return files
 
 

