@@ -33,6 +33,7 @@ from a6hub.cli.tool_flags import (
 from a6hub.cli.watch import watch_job
 from a6hub.client.http import Client
 from a6hub.client.models import Job
+from a6hub.domain.families import FAMILIES
 
 JobArg = Annotated[int, typer.Argument(metavar="JOB", help="the job's id")]
 ProjectArg = Annotated[str, typer.Argument(metavar="PROJECT", help="project id, name or slug")]
@@ -53,17 +54,23 @@ def _started(client: Client, job: Job, project: str, watch: bool) -> None:
 def build(
     project: ProjectArg,
     flow: Annotated[
-        str | None, typer.Option(help="ice40 (place, route, bitstream) or synth", show_default="ice40")
+        str | None,
+        typer.Option(help="ice40, ecp5 or gowin (place, route, bitstream), or synth", show_default="ice40"),
     ] = None,
     top: Annotated[str | None, typer.Option(help="the top module")] = None,
     device: Annotated[
-        str | None, typer.Option(help="iCE40 device, e.g. up5k, hx8k", show_default="up5k")
+        str | None,
+        typer.Option(help="e.g. up5k (iCE40), 85k (ECP5), GW1NR-LV9QN88PC6/I5 (Gowin)", show_default="up5k"),
     ] = None,
     package: Annotated[
         str | None, typer.Option(help="e.g. sg48", show_default="the device's usual one")
     ] = None,
     pcf: Annotated[
-        str | None, typer.Option(help="pin constraints file of the project", show_default="its only .pcf")
+        str | None,
+        typer.Option(
+            help="pin constraints file of the project (.pcf, .lpf for ECP5, .cst for Gowin)",
+            show_default="its only one",
+        ),
     ] = None,
     freq: Annotated[float | None, typer.Option(help="target clock in MHz", show_default="12")] = None,
     synth_option: SynthOptionOpt = None,
@@ -77,8 +84,9 @@ def build(
     """Start an FPGA build (yosys → nextpnr → icepack). Prints the job id, or watches it with --watch."""
     with signed_in_client() as client:
         target = client.project(project)
-        if pcf is None and (flow or "ice40") == "ice40":
-            constraints = [f.path for f in client.files(target.id) if f.path.lower().endswith(".pcf")]
+        if pcf is None and (flow or "ice40") in FAMILIES:
+            suffix = FAMILIES[flow or "ice40"].constraints_suffix
+            constraints = [f.path for f in client.files(target.id) if f.path.lower().endswith(suffix)]
             if len(constraints) == 1:
                 pcf = constraints[0]
                 say(f"Using pin constraints {pcf} (choose another with --pcf).")
