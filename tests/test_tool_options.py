@@ -53,6 +53,19 @@ def test_synth_options_off_the_list_are_refused_with_the_allowed_ones(option: st
     assert "not allowed; allowed: -dsp, -abc9" in error.message
 
 
+def test_synth_options_follow_the_family() -> None:
+    assert build(flow="ecp5", device="25k", synth_options=["-nodsp", "-nowidelut"]).synth_options == [
+        "-nodsp",
+        "-nowidelut",
+    ]
+    assert build(flow="synth", device="25k", synth_options=["-noccu2"]).synth_options == ["-noccu2"]
+    assert build(flow="gowin", synth_options=["-noalu"]).synth_options == ["-noalu"]
+    ecp5 = refused(JobType.BUILD, {"flow": "synth", "device": "85k", "synth_options": ["-dsp"]})
+    assert "'-dsp' is not allowed; allowed: -nodsp, -abc9" in ecp5.message
+    gowin = refused(JobType.BUILD, {"flow": "gowin", "pnr_options": ["--seed=1"]})
+    assert gowin.field == "config.pnr_options" and "none yet for the gowin family" in gowin.message
+
+
 def test_a_repeated_synth_option_is_refused() -> None:
     error = refused(JobType.BUILD, {"synth_options": ["-dsp", "-dsp"]})
     assert error.field == "config.synth_options" and "more than once: -dsp" in error.message

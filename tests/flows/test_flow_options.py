@@ -188,3 +188,13 @@ def test_defines_parameters_and_include_dirs_reach_yosys(workdir: Path, sink: Re
     assert "synth_ice40 -device u -nocarry -noabc -top counter" in script
     cells: dict[str, int] = result.reports["cells"]  # type: ignore[assignment]
     assert cells.get("SB_DFF", 0) == 20 and "SB_CARRY" not in cells
+
+
+def test_synth_options_of_another_family_reach_its_synth_pass(workdir: Path, sink: RecordingSink) -> None:
+    project = {"rtl/counter.v": COUNTER, "include/width.vh": b"\n"}
+    config: dict[str, Any] = {"flow": "synth", "device": "25k", "top": "counter"}
+    config |= {"synth_options": ["-noccu2"], "include_dirs": ["include"], "parameters": {"W": 6}}
+    result = build(config, project, workdir, sink)
+    assert "synth_ecp5 -noccu2 -top counter" in (workdir / "synth.ys").read_text()
+    cells: dict[str, int] = result.reports["cells"]  # type: ignore[assignment]
+    assert "CCU2C" not in cells and cells.get("TRELLIS_FF", 0) == 6, cells

@@ -14,7 +14,7 @@ SynthOptionOpt = Annotated[
     typer.Option(
         "--synth-option",
         metavar="FLAG",
-        help="a synth_ice40 flag such as -dsp or -nobram (repeat for more; write --synth-option=-dsp)",
+        help="a flag of synth_<family>, e.g. -dsp (iCE40) or -nodsp (repeat; write --synth-option=-dsp)",
     ),
 ]
 PnrOptionOpt = Annotated[

@@ -6,7 +6,8 @@ option, another script command (``;``), a comment (``#``) or a new line.
 
 To add a family, add its name to the tables below: ``SYNTH_OPTIONS`` (the flags of its
 ``synth_<family>`` that are safe to pass), ``PNR_FLAGS`` (nextpnr switches without a value)
-and ``PNR_VALUES`` (nextpnr options with one value, and what the value may be).
+and ``PNR_VALUES`` (nextpnr options with one value, and what the value may be). A family's
+flow must hand the pnr options to its nextpnr (``adapters.flows.tool_args.nextpnr_options``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from a6hub.domain.errors import InvalidInput
+from a6hub.domain.families import family_of_device
 from a6hub.domain.paths import normalize_path
 
 DEFAULT_FAMILY = "ice40"
@@ -39,8 +41,33 @@ SYNTH_OPTIONS: dict[str, tuple[str, ...]] = {
         "-noabc",
         "-no-rw-check",
     ),
+    # synth_ecp5 (synth_lattice -family ecp5); I/O pad options are left out: nextpnr needs the defaults.
+    "ecp5": (
+        "-nodsp",
+        "-abc9",
+        "-noflatten",
+        "-dff",
+        "-noccu2",
+        "-nodffe",
+        "-nobram",
+        "-nolutram",
+        "-nowidelut",
+        "-no-rw-check",
+    ),
+    "gowin": (
+        "-nodsp",
+        "-noflatten",
+        "-nodffe",
+        "-nobram",
+        "-nolutram",
+        "-nowidelut",
+        "-noalu",
+        "-setundef",
+        "-no-rw-check",
+    ),
 }
 
+# nextpnr options; ECP5 and Gowin take none yet (their flows do not pass any).
 PNR_FLAGS: dict[str, tuple[str, ...]] = {
     "ice40": (
         "--timing-allow-fail",
@@ -95,12 +122,12 @@ _FOLDER = re.compile(r"[A-Za-z0-9_.+@,=~/-]+")
 
 
 def _family(info: ValidationInfo) -> str:
-    """The family a build targets: its ``family`` or family-named ``flow``, else iCE40."""
-    for key in ("family", "flow"):
-        value = info.data.get(key)
-        if isinstance(value, str) and value in KNOWN_FAMILIES:
-            return value
-    return DEFAULT_FAMILY
+    """The family a build targets: its family-named ``flow``, or for "synth" its device's family."""
+    flow, device = info.data.get("flow"), info.data.get("device")
+    if isinstance(flow, str) and flow in KNOWN_FAMILIES:
+        return flow
+    family = family_of_device(device) if isinstance(device, str) else None
+    return family.name if family else DEFAULT_FAMILY
 
 
 def _allowed(options: tuple[str, ...] | list[str], family: str) -> str:
