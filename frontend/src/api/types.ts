@@ -76,7 +76,7 @@ export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-export type BuildFlow = "ice40" | "ecp5" | "gowin" | "synth";
+export type BuildFlow = "ice40" | "synth";
 
 export interface BuildConfig {
   flow: BuildFlow;
@@ -86,12 +86,25 @@ export interface BuildConfig {
   pcf?: string;
   frequency_mhz?: number;
   files?: string[];
+  synth_options?: string[];
+  pnr_options?: string[];
+  defines?: Record<string, string>;
+  include_dirs?: string[];
+  parameters?: Record<string, string>;
 }
+
+export type VerilogGeneration = "2001" | "2005" | "2005-sv" | "2009" | "2012";
 
 export interface SimulationConfig {
   top: string;
   files?: string[];
   timeout_s?: number;
+  plusargs?: string[];
+  defines?: Record<string, string>;
+  include_dirs?: string[];
+  parameters?: Record<string, string>;
+  generation?: VerilogGeneration;
+  waveform?: "vcd" | "fst";
 }
 
 export type JobCreate =
