@@ -1,28 +1,38 @@
 import { useState, type FormEvent } from "react";
 import type { BuildConfig, BuildFlow } from "../api/types";
-import { ICE40_DEVICES } from "../lib/devices";
+import { FAMILIES, isFamily } from "../lib/devices";
 
 interface Props {
-  pcfFiles: string[];
+  /** The project's pin constraints files of every family (.pcf, .lpf, .cst). */
+  constraintFiles: string[];
   busy: boolean;
   onSubmit: (config: BuildConfig) => void;
 }
 
-export function BuildForm({ pcfFiles, busy, onSubmit }: Props) {
+export function BuildForm({ constraintFiles, busy, onSubmit }: Props) {
   const [flow, setFlow] = useState<BuildFlow>("ice40");
   const [top, setTop] = useState("");
   const [device, setDevice] = useState("up5k");
   const [pkg, setPkg] = useState("");
-  // null until the user picks one: the first .pcf, also when it is uploaded after the form appeared
+  // null until the user picks one: the family's first file, also when it is uploaded after the form appeared
   const [pcfChoice, setPcf] = useState<string | null>(null);
+  const family = isFamily(flow) ? FAMILIES[flow] : null;
+  const pcfFiles = family ? constraintFiles.filter((path) => path.toLowerCase().endsWith(family.constraints)) : [];
   const pcf = pcfChoice !== null && (pcfChoice === "" || pcfFiles.includes(pcfChoice)) ? pcfChoice : (pcfFiles[0] ?? "");
   const [frequency, setFrequency] = useState("12");
+
+  const chooseFlow = (next: BuildFlow) => {
+    setFlow(next);
+    if (isFamily(next)) setDevice(FAMILIES[next].defaultDevice);
+    setPkg("");
+    setPcf(null);
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const config: BuildConfig = { flow };
     if (top.trim()) config.top = top.trim();
-    if (flow === "ice40") {
+    if (family) {
       config.device = device;
       if (pkg.trim()) config.package = pkg.trim();
       if (pcf) config.pcf = pcf;
@@ -37,8 +47,10 @@ export function BuildForm({ pcfFiles, busy, onSubmit }: Props) {
       <h3>Build</h3>
       <label>
         Flow
-        <select value={flow} onChange={(e) => setFlow(e.target.value as BuildFlow)}>
+        <select value={flow} onChange={(e) => chooseFlow(e.target.value as BuildFlow)}>
           <option value="ice40">iCE40 (synth + place & route + bitstream)</option>
+          <option value="ecp5">ECP5 (synth + place & route + bitstream)</option>
+          <option value="gowin">Gowin (synth + place & route + bitstream)</option>
           <option value="synth">Synthesis only</option>
         </select>
       </label>
@@ -46,12 +58,12 @@ export function BuildForm({ pcfFiles, busy, onSubmit }: Props) {
         Top module
         <input value={top} onChange={(e) => setTop(e.target.value)} placeholder="auto-detect" pattern="[A-Za-z_][A-Za-z0-9_$]*" />
       </label>
-      {flow === "ice40" && (
+      {family && (
         <>
           <label>
             Device
             <select value={device} onChange={(e) => setDevice(e.target.value)}>
-              {Object.keys(ICE40_DEVICES).map((name) => (
+              {Object.keys(family.devices).map((name) => (
                 <option key={name} value={name}>
                   {name}
                 </option>
@@ -60,10 +72,10 @@ export function BuildForm({ pcfFiles, busy, onSubmit }: Props) {
           </label>
           <label>
             Package
-            <input value={pkg} onChange={(e) => setPkg(e.target.value)} placeholder={ICE40_DEVICES[device]} />
+            <input value={pkg} onChange={(e) => setPkg(e.target.value)} placeholder={family.devices[device]} />
           </label>
           <label>
-            Constraints (.pcf)
+            Constraints ({family.constraints})
             <select value={pcf} onChange={(e) => setPcf(e.target.value)}>
               <option value="">none</option>
               {pcfFiles.map((path) => (

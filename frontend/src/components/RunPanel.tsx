@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { createJob } from "../api/jobs";
 import type { Id, JobCreate, ProjectFile } from "../api/types";
+import { isConstraintsFile } from "../lib/devices";
 import { errorMessage } from "../lib/format";
 import { BuildForm } from "./BuildForm";
 import { SimulateForm } from "./SimulateForm";
@@ -11,7 +12,7 @@ export function RunPanel({ projectId, files }: { projectId: Id; files: ProjectFi
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const pcfFiles = files.filter((file) => file.path.toLowerCase().endsWith(".pcf")).map((file) => file.path);
+  const constraintFiles = files.filter((file) => isConstraintsFile(file.path)).map((file) => file.path);
 
   const start = async (body: JobCreate) => {
     setBusy(true);
@@ -30,7 +31,7 @@ export function RunPanel({ projectId, files }: { projectId: Id; files: ProjectFi
       <h2>Run</h2>
       {error && <p className="error" role="alert">{error}</p>}
       <div className="run-forms">
-        <BuildForm pcfFiles={pcfFiles} busy={busy} onSubmit={(config) => start({ job_type: "build", config })} />
+        <BuildForm constraintFiles={constraintFiles} busy={busy} onSubmit={(config) => start({ job_type: "build", config })} />
         <SimulateForm busy={busy} onSubmit={(config) => start({ job_type: "simulation", config })} />
       </div>
     </section>
