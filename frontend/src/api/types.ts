@@ -76,7 +76,7 @@ export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-export type BuildFlow = "ice40" | "synth";
+export type BuildFlow = "ice40" | "ecp5" | "gowin" | "synth";
 
 export interface BuildConfig {
   flow: BuildFlow;
