@@ -19,6 +19,8 @@ def _poster(client: TestClient) -> Poster:
     owner = signed_up(client)
     project = new_project(client, owner)["id"]
     client.put(f"/api/v1/projects/{project}/files/top.v", content=TOP, headers=owner).raise_for_status()
+    pins = b'IO_LOC "a" 10;\nIO_LOC "b" 11;\n'
+    client.put(f"/api/v1/projects/{project}/files/pins.cst", content=pins, headers=owner).raise_for_status()
 
     def post(config: dict[str, object]) -> tuple[int, str]:
         response = client.post(
@@ -43,8 +45,17 @@ def test_unknown_devices_and_packages_are_refused_naming_the_allowed_ones(client
             "config.device",
             "GW1NR-LV9QN88PC6/I5",
         ),
-        "gowin package": ({"flow": "gowin", "top": "top", "package": "PG256"}, "config.package", "QN88P"),
-        "wrong family": ({"flow": "gowin", "top": "top", "device": "85k"}, "config.device", "flow to 'ecp5'"),
+        "gowin package": (
+            {"flow": "gowin", "top": "top", "package": "PG256", "pcf": "pins.cst"},
+            "config.package",
+            "QN88P",
+        ),
+        "gowin pins": ({"flow": "gowin", "top": "top"}, "config.pcf", "pin constraints file (.cst)"),
+        "wrong family": (
+            {"flow": "ecp5", "top": "top", "device": "GW2A-LV18PG256C8/I7"},
+            "config.device",
+            "'gowin'",
+        ),
         "ice40 device": ({"top": "top", "device": "um-85k"}, "config.device", "flow to 'ecp5'"),
         "no family": ({"flow": "synth", "top": "top", "device": "xc7a35t"}, "config.device", "ECP5: 12k"),
     }
@@ -59,7 +70,7 @@ def test_each_family_builds_its_default_board_and_ice40_configs_are_unchanged(cl
     post = _poster(client)
     configs: tuple[dict[str, object], ...] = (
         {"flow": "ecp5", "top": "top", "package": "cabga381"},
-        {"flow": "gowin", "top": "top", "device": "gw1nr-lv9qn88pc6/i5"},
+        {"flow": "gowin", "top": "top", "device": "gw1nr-lv9qn88pc6/i5", "pcf": "pins.cst"},
         {"flow": "synth", "top": "top", "device": "85k"},
         {"top": "top", "device": "hx8k", "package": "cb132"},
         {"top": "top"},

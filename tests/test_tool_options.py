@@ -59,7 +59,7 @@ def test_synth_options_follow_the_family() -> None:
         "-nowidelut",
     ]
     assert build(flow="synth", device="25k", synth_options=["-noccu2"]).synth_options == ["-noccu2"]
-    assert build(flow="gowin", synth_options=["-noalu"]).synth_options == ["-noalu"]
+    assert build(flow="gowin", pcf="pins.cst", synth_options=["-noalu"]).synth_options == ["-noalu"]
     ecp5 = refused(JobType.BUILD, {"flow": "synth", "device": "85k", "synth_options": ["-dsp"]})
     assert "'-dsp' is not allowed; allowed: -nodsp, -abc9" in ecp5.message
     gowin = refused(JobType.BUILD, {"flow": "gowin", "pnr_options": ["--seed=1"]})

@@ -20,6 +20,7 @@ class Family:
     devices: dict[str, tuple[str, ...]]
     default_device: str
     constraints_suffix: str
+    needs_constraints: bool = False  # its nextpnr refuses I/O without a pin
 
     def canonical_device(self, device: str) -> str | None:
         """The table's spelling of ``device`` (compared without case), or ``None``."""
@@ -90,6 +91,7 @@ GOWIN = Family(
     },
     default_device="GW1NR-LV9QN88PC6/I5",
     constraints_suffix=".cst",
+    needs_constraints=True,
 )
 
 # The chip each Gowin part is made on, as nextpnr-himbaechel's ``family`` and gowin_pack's ``-d``.
@@ -138,6 +140,17 @@ def resolve_target(family_name: str | None, device: str | None, package: str | N
             field="config.package",
         )
     return Target(family, known, chosen)
+
+
+def require_constraints(target: Target, constraints: str | None) -> None:
+    """:class:`InvalidInput` naming ``config.pcf`` when the family cannot build without pins."""
+    if constraints is None and target.family.needs_constraints:
+        suffix = target.family.constraints_suffix
+        raise InvalidInput(
+            f"config.pcf: a {target.family.label} build needs its pin constraints file ({suffix}): "
+            "nextpnr places no I/O pin by itself for this family",
+            field="config.pcf",
+        )
 
 
 def _family_for(device: str | None) -> Family:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from a6hub.domain.errors import InvalidInput
-from a6hub.domain.families import Target, resolve_target
+from a6hub.domain.families import Target, require_constraints, resolve_target
 from a6hub.domain.jobs import JobType
 from a6hub.domain.paths import normalize_path
 from a6hub.domain.tool_options import (
@@ -61,7 +61,9 @@ class BuildConfig(_Config):
 
     @model_validator(mode="after")
     def _resolve_device(self) -> BuildConfig:
-        self.device = self.target.device  # InvalidInput (not a ValueError) names the field itself
+        target = self.target  # InvalidInput (not a ValueError) names the field itself
+        require_constraints(target, self.pcf)
+        self.device = target.device
         return self
 
     @property
