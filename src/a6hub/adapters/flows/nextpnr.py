@@ -17,6 +17,7 @@ BITSTREAM = "design.bin"
 NEXTPNR_REPORT = "nextpnr_report.json"
 
 _TIMING_FAIL = re.compile(r"Max frequency for clock '([^']+)': ([\d.]+) MHz \(FAIL at ([\d.]+) MHz\)")
+_NO_ROOM = re.compile(r"no BELs remaining to implement cell type '([^']+)'")
 
 
 def place_and_route(
@@ -54,6 +55,12 @@ def run_nextpnr(ctx: FlowContext, tool: str, argv: list[str]) -> None:
             f"place_route failed: timing not met: clock '{clock_name(net)}' reaches {achieved} MHz, "
             f"below the target of {target} MHz. Lower config.frequency_mhz or shorten the critical "
             "path shown in the log."
+        )
+    if code > 0 and watcher.error_line and (full := _NO_ROOM.search(watcher.error_line)):
+        raise FlowError(
+            f"place_route failed: the design does not fit the device: no {full.group(1)} left "
+            f"({watcher.error_line}). Choose a larger device, or let synthesis use the device's DSP "
+            "or RAM blocks through config.synth_options (e.g. -dsp for an iCE40 UltraPlus)."
         )
     ctx.check("place_route", tool, code, watcher)
     ctx.progress.at(1.0)
