@@ -62,8 +62,16 @@ def test_synth_options_follow_the_family() -> None:
     assert build(flow="gowin", pcf="pins.cst", synth_options=["-noalu"]).synth_options == ["-noalu"]
     ecp5 = refused(JobType.BUILD, {"flow": "synth", "device": "85k", "synth_options": ["-dsp"]})
     assert "'-dsp' is not allowed; allowed: -nodsp, -abc9" in ecp5.message
-    gowin = refused(JobType.BUILD, {"flow": "gowin", "pnr_options": ["--seed=1"]})
-    assert gowin.field == "config.pnr_options" and "none yet for the gowin family" in gowin.message
+    ecp5_pnr = build(flow="ecp5", pnr_options=["--lpf-allow-unconstrained", "--no-tmdriv", "--seed", "2"])
+    assert ecp5_pnr.pnr_options == ["--lpf-allow-unconstrained", "--no-tmdriv", "--seed=2"]
+    assert build(flow="gowin", pcf="pins.cst", pnr_options=["--router=router2"]).pnr_options == [
+        "--router=router2"
+    ]
+    gowin = refused(JobType.BUILD, {"flow": "gowin", "pcf": "pins.cst", "pnr_options": ["--opt-timing"]})
+    assert gowin.field == "config.pnr_options"
+    assert "allowed: --timing-allow-fail, --ignore-loops, --no-tmdriv, --tmg-ripup, --seed <an integer>" in (
+        gowin.message
+    )
 
 
 def test_a_repeated_synth_option_is_refused() -> None:

@@ -199,3 +199,28 @@ def test_synth_options_of_another_family_reach_its_synth_pass(workdir: Path, sin
     assert "synth_ecp5 -noccu2 -top counter" in (workdir / "synth.ys").read_text()
     cells: dict[str, int] = result.reports["cells"]  # type: ignore[assignment]
     assert "CCU2C" not in cells and cells.get("TRELLIS_FF", 0) == 6, cells
+
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "a6hub" / "demo"
+
+
+def demo(*names: str) -> dict[str, bytes]:
+    return {name: (DEMO / name).read_bytes() for name in names}
+
+
+def test_ecp5_and_gowin_take_their_own_options(tmp_path: Path) -> None:
+    ecp5 = {"flow": "ecp5", "top": "blinky_ulx3s", "device": "25k", "pcf": "ulx3s.lpf", "frequency_mhz": 25}
+    ecp5 |= {"synth_options": ["-nowidelut"], "pnr_options": ["--seed", "3", "--placer", "sa", "--no-tmdriv"]}
+    ecp5_sink = RecordingSink()
+    build(ecp5, demo("blinky_ulx3s.v", "ulx3s.lpf"), tmp_path / "ecp5", ecp5_sink)
+    assert "synth_ecp5 -nowidelut -top blinky_ulx3s" in (tmp_path / "ecp5/synth.ys").read_text()
+    assert " --seed 3 --placer sa --no-tmdriv\n" in ecp5_sink.output
+    assert (tmp_path / "ecp5/design.bit").stat().st_size > 0
+
+    gowin = {"flow": "gowin", "top": "blinky_tangnano9k", "pcf": "tangnano9k.cst", "frequency_mhz": 27}
+    gowin |= {"synth_options": ["-noalu"], "pnr_options": ["--seed=5", "--router=router2"]}
+    gowin_sink = RecordingSink()
+    build(gowin, demo("blinky_tangnano9k.v", "tangnano9k.cst"), tmp_path / "gowin", gowin_sink)
+    assert "synth_gowin -noalu -top blinky_tangnano9k" in (tmp_path / "gowin/synth.ys").read_text()
+    assert " --seed 5 --router router2\n" in gowin_sink.output
+    assert (tmp_path / "gowin/design.fs").stat().st_size > 0

@@ -67,7 +67,7 @@ SYNTH_OPTIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# nextpnr options; ECP5 and Gowin take none yet (their flows do not pass any).
+# nextpnr switches, from each nextpnr's --help (nextpnr 0.8-0.10): --opt-timing is iCE40's only.
 PNR_FLAGS: dict[str, tuple[str, ...]] = {
     "ice40": (
         "--timing-allow-fail",
@@ -77,6 +77,15 @@ PNR_FLAGS: dict[str, tuple[str, ...]] = {
         "--no-promote-globals",
         "--tmg-ripup",
     ),
+    "ecp5": (
+        "--timing-allow-fail",
+        "--lpf-allow-unconstrained",
+        "--ignore-loops",
+        "--no-promote-globals",
+        "--no-tmdriv",
+        "--tmg-ripup",
+    ),
+    "gowin": ("--timing-allow-fail", "--ignore-loops", "--no-tmdriv", "--tmg-ripup"),
 }
 
 
@@ -96,12 +105,15 @@ def _one_of(*allowed: str) -> Callable[[str], str | None]:
 
 _seed.__doc__ = "an integer"
 
+_COMMON_PNR_VALUES: dict[str, Callable[[str], str | None]] = {
+    "--seed": _seed,
+    "--placer": _one_of("heap", "sa"),
+    "--router": _one_of("router1", "router2"),
+}
 PNR_VALUES: dict[str, dict[str, Callable[[str], str | None]]] = {
-    "ice40": {
-        "--seed": _seed,
-        "--placer": _one_of("heap", "sa"),
-        "--router": _one_of("router1", "router2"),
-    },
+    "ice40": _COMMON_PNR_VALUES,
+    "ecp5": _COMMON_PNR_VALUES,
+    "gowin": _COMMON_PNR_VALUES,
 }
 
 GENERATIONS = ("2001", "2005", "2005-sv", "2009", "2012")

@@ -47,11 +47,15 @@ def yosys_extras(config: BuildConfig) -> ScriptExtras:
     )
 
 
+# The flows pass these themselves when there is no constraints file.
+_ADDED_WITHOUT_CONSTRAINTS = ("--pcf-allow-unconstrained", "--lpf-allow-unconstrained")
+
+
 def nextpnr_options(config: BuildConfig, *, has_constraints: bool) -> list[str]:
     """The job's pnr_options as argv items (``--pcf-allow-unconstrained`` once at most)."""
     argv = pnr_argv(config.pnr_options)
     if not has_constraints:
-        argv = [item for item in argv if item != "--pcf-allow-unconstrained"]
+        argv = [item for item in argv if item not in _ADDED_WITHOUT_CONSTRAINTS]
     return argv
 
 
