@@ -13,6 +13,7 @@ from tests.flows.flowkit import BIG_DESIGN, BLINKY, ICEBREAKER_PCF, RecordingSin
 from a6hub.adapters.flows import FlowError, run_flow
 from a6hub.domain.job_config import BuildConfig
 from a6hub.domain.jobs import FLOWS, JobType
+from a6hub.domain.summary import BuildSummary
 
 pytestmark = pytest.mark.slow
 
@@ -53,6 +54,14 @@ def test_ice40_blinky_for_icebreaker(workdir: Path, sink: RecordingSink) -> None
     assert "Max frequency for clock 'clk':" in output and "(target 12.0 MHz) PASS" in output
     assert "ICESTORM_LC: " in output and "/5280 (" in output
     assert result.summary.startswith("up5k/sg48: ")
+    summary = BuildSummary.model_validate_json((workdir / "summary.json").read_text())
+    assert workdir / "summary.json" in result.artifacts
+    assert (summary.device, summary.package, summary.sources) == ("up5k", "sg48", ["rtl/blinky.v"])
+    assert (
+        summary.utilization["ICESTORM_LC"].used > 20 and summary.utilization["ICESTORM_LC"].available == 5280
+    )
+    assert summary.clocks[0].clock == "clk" and summary.clocks[0].passed and summary.timing_met
+    assert summary.cells["SB_DFF"] == 26 and summary.errors == 0
 
 
 def test_synth_flow_reports_cells_and_picks_the_top(workdir: Path, sink: RecordingSink) -> None:
@@ -103,10 +112,13 @@ def test_timing_failure_names_the_clock_and_the_fix(workdir: Path, sink: Recordi
     config = {**ICEBREAKER, "frequency_mhz": 900}
     with pytest.raises(FlowError, match=r"timing not met: clock 'clk' reaches [\d.]+ MHz, below the target"):
         build(config, {"blinky.v": BLINKY, "icebreaker.pcf": ICEBREAKER_PCF}, workdir, sink)
+    summary = BuildSummary.model_validate_json((workdir / "summary.json").read_text())
+    assert summary.cells["SB_DFF"] == 26 and summary.errors >= 1 and summary.flow == "ice40"
 
 
 def test_without_pcf_the_pins_float_and_the_user_is_warned(workdir: Path, sink: RecordingSink) -> None:
     result = build({"device": "hx1k"}, {"big.v": BIG_DESIGN.replace(b"N = 48", b"N = 4")}, workdir, sink)
     assert "Warning: no pin constraints file" in sink.output
+    assert BuildSummary.model_validate_json((workdir / "summary.json").read_text()).warnings >= 1
     assert result.reports["package"] == "tq144"
     assert (workdir / "design.bin").stat().st_size > 0

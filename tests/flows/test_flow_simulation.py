@@ -12,6 +12,7 @@ from a6hub.adapters.flows import FlowError, FlowFailedWithResult, FlowResult, Fl
 from a6hub.adapters.flows.tools import IVERILOG_MISSING
 from a6hub.domain.job_config import SimulationConfig
 from a6hub.domain.jobs import FLOWS, JobType
+from a6hub.domain.summary import SimulationSummary
 
 pytestmark = pytest.mark.slow
 
@@ -52,6 +53,11 @@ def test_passing_testbench_streams_output_and_keeps_the_waveform(workdir: Path, 
     assert result.artifacts[0] == vcd and b"$enddefinitions" in vcd.read_bytes()
     assert result.reports["waveforms"] == ["src/blinky_tb.vcd"] and result.reports["errors"] == 0
     assert result.summary == "Simulation passed; waveforms: src/blinky_tb.vcd"
+    summary = SimulationSummary.model_validate_json((workdir / "summary.json").read_text())
+    assert workdir / "summary.json" in result.artifacts
+    assert summary.passed and summary.output_lines == 2 and summary.errors == summary.fatals == 0
+    assert summary.simulated_time is not None and summary.simulated_time.seconds == pytest.approx(20e-9)
+    assert str(summary.simulated_time) == "20 ns" and summary.sources == ["blinky.v", "tb/blinky_tb.v"]
 
 
 def test_error_task_fails_the_job_but_keeps_the_waveform(workdir: Path, sink: RecordingSink) -> None:
@@ -60,7 +66,9 @@ def test_error_task_fails_the_job_but_keeps_the_waveform(workdir: Path, sink: Re
         simulate({"blinky.v": BLINKY, "blinky_tb.v": failing}, workdir, sink)
 
     assert str(failure.value) == "simulation failed: ERROR: src/blinky_tb.v:12: expected 11, got 10"
-    assert [path.name for path in failure.value.result.artifacts] == ["blinky_tb.vcd"]
+    assert [path.name for path in failure.value.result.artifacts] == ["blinky_tb.vcd", "summary.json"]
+    summary = SimulationSummary.model_validate_json((workdir / "summary.json").read_text())
+    assert not summary.passed and summary.errors == 1 and summary.output_lines == 2
 
 
 def test_fatal_task_fails_with_its_message(workdir: Path, sink: RecordingSink) -> None:
@@ -71,6 +79,8 @@ endmodule
     with pytest.raises(FlowError, match=r"^simulation failed: FATAL: src/blinky_tb.v:2: gave up at 5$"):
         simulate({"blinky_tb.v": bench}, workdir, sink)
     assert "one\n" in sink.output
+    summary = SimulationSummary.model_validate_json((workdir / "summary.json").read_text())
+    assert summary.fatals == 1 and summary.errors == 0 and summary.output_lines == 1
 
 
 def test_compile_error_names_file_and_line(workdir: Path, sink: RecordingSink) -> None:

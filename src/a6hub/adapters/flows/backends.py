@@ -107,8 +107,9 @@ def _result(
         "clocks": pnr["clocks"],
     }
     report_file = ctx.write_reports(data)
+    summary_file = reports.write_summary(ctx, data)
     ctx.progress.at(1.0)
     ctx.finish()
     kept = [ctx.workdir / name for name in backend.artifacts if (ctx.workdir / name).is_file()]
     summary = reports.build_summary(target.device, target.package, pnr, logic=backend.logic)
-    return FlowResult(artifacts=[*kept, report_file], summary=summary, reports=data)
+    return FlowResult(artifacts=[*kept, report_file, summary_file], summary=summary, reports=data)

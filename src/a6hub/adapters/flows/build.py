@@ -6,8 +6,16 @@ from typing import Any
 
 from a6hub.adapters.flows import nextpnr, reports, yosys
 from a6hub.adapters.flows.backends import BACKENDS, finish_build
-from a6hub.adapters.flows.base import FlowResult, FlowSink, SourceFile
+from a6hub.adapters.flows.base import (
+    FlowError,
+    FlowFailedWithResult,
+    FlowResult,
+    FlowSink,
+    FlowTimedOut,
+    SourceFile,
+)
 from a6hub.adapters.flows.context import FlowContext
+from a6hub.adapters.flows.disk import DiskBudgetExceeded
 from a6hub.adapters.flows.runner import Deadline, ToolEnvironment
 from a6hub.adapters.flows.sources import copy_step, find_source, is_testbench, select_hdl
 from a6hub.adapters.flows.tool_args import announce_sources, check_include_dirs, nextpnr_options, yosys_extras
@@ -35,8 +43,21 @@ def build(
     *,
     timeout_s: float,
 ) -> FlowResult:
-    """Synthesize (and for "ice40" place, route and pack) the project's design."""
+    """Synthesize (and for "ice40" place, route and pack) the project's design.
+
+    A build that fails after its tools started still leaves ``summary.json`` with what is known."""
     ctx = FlowContext(FLOWS[config.flow], tools, sink, Deadline.after(timeout_s))
+    try:
+        return _build(ctx, config, sources, timeout_s)
+    except (FlowTimedOut, FlowFailedWithResult, DiskBudgetExceeded):
+        raise
+    except FlowError as exc:
+        summary = reports.write_failed_summary(ctx, config)
+        raise FlowFailedWithResult(str(exc), FlowResult(artifacts=[summary])) from exc
+
+
+def _build(ctx: FlowContext, config: BuildConfig, sources: list[SourceFile], timeout_s: float) -> FlowResult:
+    tools = ctx.tools
     ctx.step("initialization")
     _initialize(ctx, config, timeout_s)
     ctx.step("verilog_copy")
@@ -119,9 +140,10 @@ def _synth_result(ctx: FlowContext, config: BuildConfig, synthesis: yosys.Synthe
     }
     ctx.log(f"Synthesized {synthesis.top or 'design'}: {cells}")
     report_file = ctx.write_reports(data)
+    summary_file = reports.write_summary(ctx, data)
     ctx.progress.at(1.0)
     ctx.finish()
-    artifacts = [ctx.workdir / yosys.NETLIST, report_file]
+    artifacts = [ctx.workdir / yosys.NETLIST, report_file, summary_file]
     return FlowResult(artifacts=artifacts, summary=f"{synthesis.top or 'design'}: {cells}", reports=data)
 
 
@@ -140,9 +162,11 @@ def _ice40_result(ctx: FlowContext, config: BuildConfig, synthesis: yosys.Synthe
         "clocks": pnr["clocks"],
     }
     report_file = ctx.write_reports(data)
+    summary_file = reports.write_summary(ctx, data)
     ctx.progress.at(1.0)
     ctx.finish()
     names = (nextpnr.BITSTREAM, nextpnr.ASC, yosys.NETLIST, nextpnr.NEXTPNR_REPORT)
-    artifacts = [ctx.workdir / name for name in names if (ctx.workdir / name).is_file()] + [report_file]
+    kept = [ctx.workdir / name for name in names if (ctx.workdir / name).is_file()]
+    artifacts = [*kept, report_file, summary_file]
     summary = reports.build_summary(config.device, config.resolved_package, pnr)
     return FlowResult(artifacts=artifacts, summary=summary, reports=data)

@@ -12,6 +12,7 @@ from a6hub.adapters.flows.progress import StepProgress, ToolWatcher
 from a6hub.adapters.flows.runner import Deadline, OutputWatcher, ToolCall, ToolEnvironment, run_tool
 from a6hub.adapters.flows.yowasp import prepare_yowasp
 from a6hub.domain.jobs import Flow
+from a6hub.domain.summary import SUMMARY_ARTIFACT, BuildSummary, MessageCounter, SimulationSummary
 
 REPORTS_FILE = "reports.json"
 
@@ -24,6 +25,7 @@ class FlowContext:
         self._pending = list(flow.step_names)
         self.progress = StepProgress(sink)
         self.sources: list[str] = []  # the project's files the tools read, in their order
+        self.messages = MessageCounter()  # warning and error lines of the tools and of the hub
 
     @property
     def workdir(self) -> Path:
@@ -49,14 +51,17 @@ class FlowContext:
 
     def log(self, *lines: str) -> None:
         """Show lines to the user (each gets its newline)."""
-        self.sink.log("".join(f"{line}\n" for line in lines))
+        text = "".join(f"{line}\n" for line in lines)
+        self.messages.feed(text)
+        self.sink.log(text)
 
     def run(self, call: ToolCall, watcher: OutputWatcher | None = None) -> int:
         """Run a tool (its command line is shown first) and return its exit code."""
         if call.wasm:
             prepare_yowasp(call.argv[0], tools=self.tools, sink=self.sink, deadline=self.deadline)
         self.log("$ " + shlex.join([Path(call.argv[0]).name, *call.argv[1:]]))
-        return run_tool(call, tools=self.tools, sink=self.sink, deadline=self.deadline, watcher=watcher)
+        counted = _Counted(self.messages, watcher)
+        return run_tool(call, tools=self.tools, sink=self.sink, deadline=self.deadline, watcher=counted)
 
     def check(self, what: str, tool: str, returncode: int, watcher: ToolWatcher) -> None:
         """Raise ``FlowError("<what> failed: <the tool's error line>")`` unless the tool succeeded."""
@@ -76,3 +81,21 @@ class FlowContext:
         path = self.workdir / REPORTS_FILE
         path.write_text(json.dumps(reports, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return path
+
+    def write_summary(self, summary: BuildSummary | SimulationSummary) -> Path:
+        """Write ``summary.json``, the first thing a user reads about the job."""
+        path = self.workdir / SUMMARY_ARTIFACT
+        path.write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        return path
+
+
+class _Counted:
+    """Feeds every batch of a tool's output to the message counter, then to the tool's watcher."""
+
+    def __init__(self, counter: MessageCounter, watcher: OutputWatcher | None) -> None:
+        self._counter, self._watcher = counter, watcher
+
+    def feed(self, text: str) -> None:
+        self._counter.feed(text)
+        if self._watcher is not None:
+            self._watcher.feed(text)

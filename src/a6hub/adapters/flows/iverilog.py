@@ -9,6 +9,7 @@ from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.progress import StepProgress, ToolWatcher
 from a6hub.adapters.flows.runner import ToolCall
 from a6hub.adapters.flows.sources import SOURCE_DIR
+from a6hub.domain.summary import SimulationOutput
 
 COMPILED = "sim.vvp"
 
@@ -33,18 +34,21 @@ def compile_testbench(
     ctx.progress.at(1.0)
 
 
-def run_simulation(ctx: FlowContext, vvp: str, extended: Sequence[str] = ()) -> SimulationWatcher:
+def run_simulation(
+    ctx: FlowContext, vvp: str, extended: Sequence[str] = (), watcher: SimulationWatcher | None = None
+) -> SimulationWatcher:
     """Run ``sim.vvp``; the watcher holds the first error the testbench reported.
 
     It runs in the project folder (``src``) so ``$readmemh("data.hex")`` and other file names
     mean project files, as they do on the user's machine; ``$dumpfile`` output lands there too.
     Exit code problems raise; ``$error`` lines (exit code 0) are left to the caller.
-    ``extended``: what follows the compiled file (``-fst``, plusargs).
+    ``extended``: what follows the compiled file (``-fst``, plusargs); ``watcher``: one of the
+    caller's, to read what the run printed even when it failed.
     """
     # -n: $stop ends the run instead of waiting for input; -i: unbuffered output, so
     # $display lines reach the log as they are printed rather than in 4 KiB blocks.
     call = ToolCall("vvp", [vvp, "-n", "-i", f"../{COMPILED}", *extended], cwd=SOURCE_DIR)
-    watcher = SimulationWatcher(ctx.progress)
+    watcher = watcher or SimulationWatcher(ctx.progress)
     ctx.check("simulation", "vvp", ctx.run(call, watcher), watcher)
     return watcher
 
@@ -79,8 +83,10 @@ class SimulationWatcher(ToolWatcher):
         super().__init__(progress)
         self.lines = 0
         self.errors = 0
+        self.output = SimulationOutput()
 
     def feed(self, text: str) -> None:
+        self.output.feed(text)
         self.lines += text.count("\n")
         if "ERROR:" in text or "FATAL:" in text:
             self.errors += len(self._ERRORS.findall(text))

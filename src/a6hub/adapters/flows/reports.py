@@ -6,7 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from a6hub.adapters.flows.nextpnr import clock_name
+from a6hub.adapters.flows.context import FlowContext
+from a6hub.adapters.flows.nextpnr import NEXTPNR_REPORT, clock_name
+from a6hub.adapters.flows.yosys import STAT
+from a6hub.domain.job_config import BuildConfig
+from a6hub.domain.summary import build_summary as summarize_build
 
 ALWAYS_SHOWN = (
     *("ICESTORM_LC", "ICESTORM_RAM", "SB_IO"),  # iCE40
@@ -86,3 +90,31 @@ def build_summary(device: str, package: str, report: dict[str, Any], *, logic: s
         for clock in report["clocks"]
     ]
     return ", ".join([summary, *clocks])
+
+
+def write_summary(ctx: FlowContext, data: dict[str, object]) -> Path:
+    """Write ``summary.json`` from a build's reports data and the messages counted so far."""
+    return ctx.write_summary(summarize_build(data, ctx.messages))
+
+
+def write_failed_summary(ctx: FlowContext, config: BuildConfig) -> Path:
+    """``summary.json`` of a failed build: what synthesis and nextpnr reported before the failure."""
+    data: dict[str, object] = {
+        "flow": config.flow,
+        "device": config.device,
+        "package": config.resolved_package,
+    }
+    data["top"], data["sources"] = config.top, list(ctx.sources)
+    data["cells"] = _cells(ctx.workdir / STAT)
+    data |= nextpnr_report(ctx.workdir / NEXTPNR_REPORT)
+    summary = summarize_build(data, ctx.messages)
+    summary.errors = max(summary.errors, 1)  # the failure itself, whatever the tools printed
+    return ctx.write_summary(summary)
+
+
+def _cells(path: Path) -> dict[str, int]:
+    try:
+        counts = json.loads(path.read_text(encoding="utf-8"))["design"]["num_cells_by_type"]
+        return {str(name): int(count) for name, count in counts.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}

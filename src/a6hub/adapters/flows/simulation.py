@@ -29,6 +29,7 @@ from a6hub.adapters.flows.tool_args import (
 from a6hub.adapters.flows.tools import iverilog_version, require_iverilog
 from a6hub.domain.job_config import SimulationConfig
 from a6hub.domain.jobs import FLOWS
+from a6hub.domain.summary import SimulatedTime, simulation_summary, vcd_end_time
 
 WAVEFORM_SUFFIXES = (".vcd", ".fst", ".lxt", ".lxt2", ".ghw")
 RUN_TIMEOUT_HINT = (
@@ -69,7 +70,7 @@ def simulate(
     ctx.deadline = dataclasses.replace(ctx.deadline, hint=RUN_TIMEOUT_HINT)
     watcher = _run(ctx, vvp, uploaded, config)
     ctx.step("reports")
-    result = _result(ctx, watcher, uploaded)
+    result = _result(ctx, watcher, uploaded, config.top)
     ctx.log(result.summary)
     result.artifacts.append(ctx.write_reports(result.reports))
     ctx.finish()
@@ -77,24 +78,26 @@ def simulate(
 
 
 def _run(ctx: FlowContext, vvp: str, uploaded: set[Path], config: SimulationConfig) -> SimulationWatcher:
+    watcher = SimulationWatcher(ctx.progress)
     try:
-        watcher = run_simulation(ctx, vvp, vvp_extended_args(config))
+        run_simulation(ctx, vvp, vvp_extended_args(config), watcher)
     except (FlowTimedOut, DiskBudgetExceeded):
         raise
     except FlowError as exc:
         if config.waveform == "fst":
             name_fst_files(ctx, uploaded)
-        raise FlowFailedWithResult(str(exc), FlowResult(artifacts=waveforms(ctx.workdir, uploaded))) from exc
+        raise FlowFailedWithResult(str(exc), _result(ctx, watcher, uploaded, config.top)) from exc
     if config.waveform == "fst":
         name_fst_files(ctx, uploaded)
     if watcher.error_line:
         more = f" (and {watcher.errors - 1} more)" if watcher.errors > 1 else ""
         message = f"simulation failed: {watcher.error_line}{more}"
-        raise FlowFailedWithResult(message, _result(ctx, watcher, uploaded))
+        raise FlowFailedWithResult(message, _result(ctx, watcher, uploaded, config.top))
     return watcher
 
 
-def _result(ctx: FlowContext, watcher: SimulationWatcher, uploaded: set[Path]) -> FlowResult:
+def _result(ctx: FlowContext, watcher: SimulationWatcher, uploaded: set[Path], top: str) -> FlowResult:
+    """The run's reports, and ``summary.json`` among the artifacts."""
     waves = waveforms(ctx.workdir, uploaded)
     names = [str(path.relative_to(ctx.workdir)) for path in waves]
     reports: dict[str, object] = {
@@ -105,7 +108,24 @@ def _result(ctx: FlowContext, watcher: SimulationWatcher, uploaded: set[Path]) -
     }
     outcome = "failed" if watcher.error_line else "passed"
     shown = f"; waveforms: {', '.join(names)}" if names else "; no waveform written ($dumpfile)"
-    return FlowResult(artifacts=waves, summary=f"Simulation {outcome}{shown}", reports=reports)
+    if watcher.output.end is None:
+        watcher.output.end = _waveform_end(waves)
+    summary = simulation_summary({**reports, "sources": ctx.sources}, watcher.output, ctx.messages, top=top)
+    artifacts = [*waves, ctx.write_summary(summary)]
+    return FlowResult(artifacts=artifacts, summary=f"Simulation {outcome}{shown}", reports=reports)
+
+
+def _waveform_end(waves: list[Path]) -> SimulatedTime | None:
+    """The simulated time at the end, read from a VCD file (vvp 11 does not print it)."""
+    for path in waves:
+        if path.suffix.lower() == ".vcd":
+            with path.open("rb") as file:
+                head = file.read(1 << 16).decode("utf-8", errors="replace")
+                file.seek(max(0, path.stat().st_size - (1 << 14)))
+                tail = file.read().decode("utf-8", errors="replace")
+            if end := vcd_end_time(head, tail):
+                return end
+    return None
 
 
 def waveforms(workdir: Path, uploaded: set[Path]) -> list[Path]:
