@@ -15,6 +15,7 @@ from a6hub.adapters.db.models import JobArtifact
 from a6hub.api.app import create_app
 from a6hub.config import Settings
 from a6hub.domain.jobs import JobStatus
+from a6hub.domain.summary import SUMMARY_ARTIFACT, BuildSummary
 from tests.helpers import new_project, signed_up
 
 PUBLIC_OPERATIONS = {"register", "login", "healthz", "readyz", "metrics"}
@@ -47,16 +48,18 @@ def _job(client: TestClient, headers: dict[str, str], project_id: int) -> int:
     context.lifecycle.start(job_id, "test")
     context.lifecycle.log(job_id, "hello\n")
     context.lifecycle.finish(job_id, JobStatus.COMPLETED)
+    summary = BuildSummary(flow="synth", top="top", cells={"SB_LUT4": 1}).model_dump_json().encode()
     with context.db.session() as session:
-        session.add(
-            JobArtifact(
-                job_id=job_id,
-                name="job.log",
-                content=b"hello\n",
-                size_bytes=6,
-                sha256=hashlib.sha256(b"hello\n").hexdigest(),
+        for name, content in (("job.log", b"hello\n"), (SUMMARY_ARTIFACT, summary)):
+            session.add(
+                JobArtifact(
+                    job_id=job_id,
+                    name=name,
+                    content=content,
+                    size_bytes=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )
             )
-        )
     return job_id
 
 

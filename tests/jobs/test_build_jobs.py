@@ -74,6 +74,15 @@ def test_blinky_builds_for_real_with_live_progress_and_artifacts(job_hub: JobHub
     assert ranged.status_code == 206 and ranged.content == bitstream.content[:16]
     assert ranged.headers["content-range"] == f"bytes 0-15/{len(bitstream.content)}"
 
+    summary = job_hub.client.get(f"/api/v1/projects/{project}/jobs/{job['id']}/summary").json()
+    assert summary["kind"] == "build" and summary["device"] == "up5k" and summary["package"] == "sg48"
+    assert summary["utilization"]["ICESTORM_LC"]["used"] > 20 and summary["cells"]["SB_DFF"] > 20
+    [clock] = summary["clocks"]
+    assert clock["clock"] == "clk" and clock["target_mhz"] == 12.0 and clock["achieved_mhz"] > 12.0
+    assert clock["passed"] and summary["timing_met"] and summary["errors"] == 0
+    assert "summary.json" in artifacts
+    assert job_hub.client.get(f"/api/v1/jobs/{job['id']}/summary").json() == summary
+
 
 @pytest.mark.slow
 def test_a_broken_design_fails_with_the_tools_own_message(job_hub: JobHub) -> None:

@@ -36,6 +36,10 @@ def test_passing_simulation_streams_display_lines_and_keeps_the_vcd(job_hub: Job
         a["name"] for a in job_hub.client.get(f"/api/v1/projects/{project}/jobs/{job['id']}/artifacts").json()
     }
     assert "blinky_tb.vcd" in names
+    summary = job_hub.client.get(f"/api/v1/projects/{project}/jobs/{job['id']}/summary").json()
+    assert summary["kind"] == "simulation" and summary["passed"] and summary["output_lines"] >= 1
+    assert summary["errors"] == summary["fatals"] == 0 and summary["waveforms"] == ["src/blinky_tb.vcd"]
+    assert summary["simulated_time"]["unit"] == "1ps" and summary["simulated_time"]["seconds"] > 80e-6
 
 
 @pytest.mark.slow
@@ -66,6 +70,8 @@ def test_cancel_stops_a_running_job_and_a_queued_one(job_hub: JobHub) -> None:
     queued = job_hub.start(project, "simulation", top="endless_tb", timeout_s=600)  # worker runs 2 at once
     for job in running:
         job_hub.wait_for_status(project, job["id"], "running")
+    early = job_hub.client.get(f"/api/v1/projects/{project}/jobs/{running[0]['id']}/summary")
+    assert early.status_code == 404 and "no summary yet: it is running" in early.json()["detail"]
     cancel_queued = job_hub.client.delete(f"/api/v1/projects/{project}/jobs/{queued['id']}")
     assert cancel_queued.json()["status"] == "cancelled"
     for job in running:
@@ -78,6 +84,8 @@ def test_cancel_stops_a_running_job_and_a_queued_one(job_hub: JobHub) -> None:
             events[-1] == {**events[-1], "type": "complete"} and events[-1]["data"]["status"] == "cancelled"
         )
     assert [e["type"] for e in job_hub.events(project, queued["id"])] == ["status", "complete"]
+    gone = job_hub.client.get(f"/api/v1/jobs/{queued['id']}/summary")
+    assert gone.status_code == 404 and "cancelled before it wrote a summary" in gone.json()["detail"]
     time.sleep(1.5)
     assert job_hub.job(project, queued["id"])["status"] == "cancelled", (
         "the worker must not run a cancelled job"

@@ -14,6 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from a6hub.domain.errors import NotFound
+from a6hub.domain.jobs import JobStatus
+
 SUMMARY_ARTIFACT = "summary.json"
 
 _WARNING = re.compile(r"^(?:Warning|WARNING):|^\S+:\d+: [Ww]arning:", re.MULTILINE)
@@ -182,4 +185,19 @@ def simulation_summary(
         warnings=messages.warnings,
         simulated_time=output.end,
         waveforms=list(reports.get("waveforms", [])),
+    )
+
+
+def no_summary(job_id: int, status: JobStatus) -> NotFound:
+    """Why a job has no summary, and what to do about it."""
+    if not status.is_terminal:
+        return NotFound(
+            f"job {job_id} has no summary yet: it is {status.value}, and its summary is written when "
+            "it ends; ask again once it has completed or failed"
+        )
+    if status is JobStatus.CANCELLED:
+        return NotFound(f"job {job_id} was cancelled before it wrote a summary")
+    return NotFound(
+        f"job {job_id} left no summary: it ended before its tools reported anything, or the summary "
+        "was over the job's artifact limits; its log says why"
     )

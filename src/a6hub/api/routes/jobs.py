@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Response, status
+from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from a6hub.adapters.db import event_store
@@ -21,16 +22,18 @@ from a6hub.api.log_artifact import log_content, with_log_artifact
 from a6hub.api.params import JobId, Limit, Offset, ProjectId
 from a6hub.api.ranges import ranged_response
 from a6hub.api.schemas import ArtifactPublic, EventsPage, JobCreate, JobPage, JobPublic
-from a6hub.domain.errors import ServiceUnavailable
+from a6hub.domain.errors import NotFound, ServiceUnavailable
 from a6hub.domain.events import JobEvent
 from a6hub.domain.fair_share import check_can_queue
 from a6hub.domain.job_checks import check_against_project
 from a6hub.domain.job_config import parse_job_config
 from a6hub.domain.jobs import LOG_ARTIFACT, JobStatus
+from a6hub.domain.summary import SUMMARY_ARTIFACT, BuildSummary, JobSummary, SimulationSummary, no_summary
 
 router = APIRouter(tags=["jobs"])
 PROJECT_JOBS = "/projects/{project_id}/jobs"
 MAX_LOG_CHUNK = 1024 * 1024
+SUMMARY: TypeAdapter[BuildSummary | SimulationSummary] = TypeAdapter(JobSummary)
 
 
 def _job(session: Session, job_id: int, user_id: int, project_id: int | None) -> Job:
@@ -180,3 +183,30 @@ def get_job_artifact(
     artifact = repo.get_artifact(session, job.id, name)
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return ranged_response(artifact.content, range_header, media_type, name)
+
+
+def _summary(session: Session, job: Job) -> BuildSummary | SimulationSummary:
+    try:
+        artifact = repo.get_artifact(session, job.id, SUMMARY_ARTIFACT)
+    except NotFound:
+        raise no_summary(job.id, JobStatus(job.status)) from None
+    return SUMMARY.validate_json(artifact.content)
+
+
+@router.get(
+    PROJECT_JOBS + "/{job_id}/summary", operation_id="get_project_job_summary", response_model=JobSummary
+)
+def get_project_job_summary(
+    project_id: ProjectId, job_id: JobId, user: CurrentUser, session: SessionDep
+) -> BuildSummary | SimulationSummary:
+    """What to look at first: utilization, Fmax per clock, cell and message counts (a build), or
+    output, error counts and simulated time (a simulation). 404 until the job has ended."""
+    return _summary(session, _job(session, job_id, user.id, project_id))
+
+
+@router.get("/jobs/{job_id}/summary", operation_id="get_job_summary", response_model=JobSummary)
+def get_job_summary(
+    job_id: JobId, user: CurrentUser, session: SessionDep
+) -> BuildSummary | SimulationSummary:
+    """The job's summary, as ``/projects/{project_id}/jobs/{job_id}/summary``."""
+    return _summary(session, _job(session, job_id, user.id, None))
