@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import signal
 import subprocess
 import time
@@ -41,6 +42,9 @@ def test_build_watch_runs_to_completion_and_prints_exactly_the_log(
     assert b"SB_LUT4" in result.out
     lines = result.err.strip().splitlines()
     assert lines[0] == "Using pin constraints icebreaker.pcf (choose another with --pcf)."
+    assert "ice40 build · up5k/sg48 · blinky" in result.err and "ICESTORM_LC " in result.err
+    assert re.search(r"\bclk +[\d.]+ +12\.0 +PASS", result.err), result.err
+    assert re.search(r"\d+ cells · \d+ warnings? · 0 errors", result.err), result.err
     assert lines[-1].startswith(f"job {job_id} (build) completed in ")
     assert lines[-1].endswith(": Build completed successfully")
     assert cli_hub.job(job_id)["config"]["pcf"] == "icebreaker.pcf"
@@ -73,6 +77,10 @@ def test_a_failing_design_exits_1_with_the_reason(signed_in: Cli, cli_hub: Hub) 
     summary = result.err.strip().splitlines()[-1]
     assert summary.startswith(f"job {job_id} (simulation) failed in ")
     assert "1 + 1 is not 3" in summary
+    assert "simulation · failing_tb failed" in result.err
+    assert "1 output line · 1 $error · 0 $fatal · 0 warnings · simulated time unknown" in result.err, (
+        result.err
+    )
 
 
 def test_a_refused_config_is_one_line(signed_in: Cli, cli_hub: Hub) -> None:

@@ -1,7 +1,7 @@
 """How a watched job is shown: a live rich view on a terminal, plain log lines anywhere else.
 
 The plain view writes each log line's exact bytes to stdout and nothing else, so
-``a6hub watch JOB > out.txt`` is the job's log; the summary goes to stderr.
+``a6hub watch JOB > out.txt`` is the job's log; the summary tables and line go to stderr.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from types import TracebackType
 from typing import Protocol
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     Progress,
@@ -37,6 +37,8 @@ class View(Protocol):
     def show(self, event: Event) -> None: ...
 
     def summary(self, job: Job, message: str) -> None: ...
+
+    def report(self, renderable: RenderableType) -> None: ...
 
     def interrupted(self) -> None: ...
 
@@ -75,6 +77,9 @@ class PlainView:
 
     def summary(self, job: Job, message: str) -> None:
         print(summary_line(job, message), file=sys.stderr, flush=True)
+
+    def report(self, renderable: RenderableType) -> None:
+        Console(file=sys.stderr, highlight=False, width=100).print(renderable)
 
     def interrupted(self) -> None:
         print(interrupted_line(self.job.id), file=sys.stderr, flush=True)
@@ -144,6 +149,9 @@ class LiveView:
         if self._partial:
             self.console.print(Text(self._partial), soft_wrap=True)
             self._partial = ""
+
+    def report(self, renderable: RenderableType) -> None:
+        self.console.print(renderable)
 
     def summary(self, job: Job, message: str) -> None:
         mark, style = OUTCOME_STYLE.get(job.status, ("•", "bold"))

@@ -21,6 +21,7 @@ from a6hub.cli.common import (
     is_tty,
     signed_in_client,
 )
+from a6hub.cli.summary_view import render_summary
 from a6hub.cli.views import LiveView, PlainView, View
 from a6hub.client.errors import A6hubError
 from a6hub.client.http import Client
@@ -53,8 +54,17 @@ def watch_job(client: Client, job: Job) -> int:
         final = client.job(job.id)
     except A6hubError:
         final = job.model_copy(update={"status": status or job.status})
+    _report(client, final, view)
     view.summary(final, message or final.error_message or "")
     return EXIT_FOR_STATUS.get(final.status, EXIT_ERROR)
+
+
+def _report(client: Client, job: Job, view: View) -> None:
+    """The job's summary tables (utilization, Fmax, counts), when it ended with one."""
+    if job.status in ("completed", "failed"):
+        # Without a summary (the job failed before its tools ran) the outcome line says why.
+        with contextlib.suppress(A6hubError):
+            view.report(render_summary(client.summary(job.id)))
 
 
 def watch(job: Annotated[int, typer.Argument(metavar="JOB", help="the job's id")]) -> None:

@@ -30,12 +30,24 @@ from a6hub.client.errors import (
 )
 from a6hub.client.events import EventStream
 from a6hub.client.http import Client
-from a6hub.client.models import Artifact, Event, Job, JobPage, LogChunk, Project, ProjectFile, User
+from a6hub.client.models import (
+    Artifact,
+    BuildSummary,
+    Event,
+    Job,
+    JobPage,
+    LogChunk,
+    Project,
+    ProjectFile,
+    SimulationSummary,
+    User,
+)
 
 __all__ = [
     "A6hubError",
     "Artifact",
     "AuthenticationError",
+    "BuildSummary",
     "Client",
     "Credentials",
     "Event",
@@ -50,5 +62,6 @@ __all__ = [
     "Project",
     "ProjectFile",
     "ServerError",
+    "SimulationSummary",
     "User",
 ]

@@ -21,11 +21,23 @@ from a6hub.client.errors import (
     unreachable,
 )
 from a6hub.client.events import EventStream
-from a6hub.client.models import Artifact, Job, JobPage, LogChunk, Project, ProjectFile, User
+from a6hub.client.models import (
+    Artifact,
+    BuildSummary,
+    Job,
+    JobPage,
+    LogChunk,
+    Project,
+    ProjectFile,
+    SimulationSummary,
+    Summary,
+    User,
+)
 
 M = TypeVar("M", bound=BaseModel)
 API = "/api/v1"
 USER_AGENT = "a6hub-client/0.1"
+SUMMARY: TypeAdapter[BuildSummary | SimulationSummary] = TypeAdapter(Summary)
 
 
 class Client:
@@ -197,6 +209,10 @@ class Client:
             offset = chunk.next_offset
             if not chunk.data or not chunk.more:
                 return bytes(data)
+
+    def summary(self, job_id: int) -> BuildSummary | SimulationSummary:
+        """The ended job's summary; :class:`NotFound` (saying why) while it has none."""
+        return SUMMARY.validate_python(self.request("GET", f"{self._job_path(job_id)}/summary").json())
 
     def artifacts(self, job_id: int) -> list[Artifact]:
         return self._list(Artifact, f"{self._job_path(job_id)}/artifacts")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,6 +77,60 @@ class Job(_Model):
         if self.started_at is None or self.completed_at is None:
             return None
         return (self.completed_at - self.started_at).total_seconds()
+
+
+class ResourceUse(_Model):
+    used: int
+    available: int
+    percent: int
+
+
+class ClockTiming(_Model):
+    clock: str
+    achieved_mhz: float
+    target_mhz: float
+    passed: bool
+
+
+class SimulatedTime(_Model):
+    value: int
+    unit: str  # vvp's precision, e.g. "1ps"
+    seconds: float
+
+
+class BuildSummary(_Model):
+    """A build's summary: utilization, Fmax per clock, yosys cell counts, warnings and errors."""
+
+    kind: Literal["build"] = "build"
+    flow: str = ""
+    device: str | None = None
+    package: str | None = None
+    top: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    utilization: dict[str, ResourceUse] = Field(default_factory=dict)
+    clocks: list[ClockTiming] = Field(default_factory=list)
+    timing_met: bool | None = None
+    cells: dict[str, int] = Field(default_factory=dict)
+    warnings: int = 0
+    errors: int = 0
+
+
+class SimulationSummary(_Model):
+    """A simulation's summary: what the testbench printed, its errors, and the simulated time."""
+
+    kind: Literal["simulation"] = "simulation"
+    top: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    passed: bool = False
+    output_lines: int = 0
+    errors: int = 0
+    fatals: int = 0
+    warnings: int = 0
+    simulated_time: SimulatedTime | None = None
+    waveforms: list[str] = Field(default_factory=list)
+
+
+Summary = Annotated[BuildSummary | SimulationSummary, Field(discriminator="kind")]
 
 
 class JobPage(_Model):
