@@ -61,6 +61,13 @@ describe("JobPage", () => {
       [`GET /api/v1/projects/1/jobs/${JOB_ID}/artifacts`]: () => ({
         json: [{ name: "blinky.bin", size_bytes: 32220, sha256: "ab".repeat(32), url: `/api/v1/projects/1/jobs/${JOB_ID}/artifacts/blinky.bin` }],
       }),
+      [`GET /api/v1/projects/1/jobs/${JOB_ID}/summary`]: () => ({
+        json: {
+          kind: "build", flow: "ice40", device: "up5k", package: "sg48", top: "blinky", sources: [], timing_met: true,
+          utilization: { ICESTORM_LC: { used: 29, available: 5280, percent: 0 } },
+          clocks: [{ clock: "clk", achieved_mhz: 73.2, target_mhz: 12, passed: true }], cells: { SB_DFF: 26 }, warnings: 0, errors: 0,
+        },
+      }),
     });
     renderPage();
     await settle();
@@ -85,6 +92,7 @@ describe("JobPage", () => {
     expect(screen.queryByTestId("cancel-button")).toBeNull();
     expect(screen.queryByTestId("live-indicator")).toBeNull();
     expect(screen.getByTestId("artifact-blinky.bin")).toBeTruthy();
+    expect(screen.getByTestId("summary-clocks").textContent).toContain("clk73.212.0PASS");
     expect(api.calls.filter((c) => c.includes("/events"))).toEqual([]);
   });
 
@@ -101,5 +109,6 @@ describe("JobPage", () => {
     expect(server.connections).toHaveLength(0);
     expect(screen.queryByTestId("live-indicator")).toBeNull();
     expect(screen.queryByTestId("cancel-button")).toBeNull();
+    expect(screen.queryByTestId("summary-card")).toBeNull(); // no summary (404): no card
   });
 });

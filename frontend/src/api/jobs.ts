@@ -1,5 +1,5 @@
-import { apiJson, apiRequest } from "./client";
-import type { Artifact, EventsPage, Id, Job, JobCreate, JobList, LogChunk } from "./types";
+import { ApiError, apiJson, apiRequest } from "./client";
+import type { Artifact, EventsPage, Id, Job, JobCreate, JobList, JobSummary, LogChunk } from "./types";
 
 const base = (projectId: Id) => `/projects/${projectId}/jobs`;
 
@@ -47,6 +47,16 @@ export function fetchJobEvents(job: Pick<Job, "id" | "project_id">, since: numbe
 
 export function listArtifacts(job: Pick<Job, "id" | "project_id">): Promise<Artifact[]> {
   return apiJson<Artifact[]>(`${base(job.project_id)}/${job.id}/artifacts`);
+}
+
+/** The ended job's summary; null while it has none (404: still running, cancelled, or failed early). */
+export async function getJobSummary(job: Pick<Job, "id" | "project_id">): Promise<JobSummary | null> {
+  try {
+    return await apiJson<JobSummary>(`${base(job.project_id)}/${job.id}/summary`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 const projectOfJob = new Map<Id, Id>();

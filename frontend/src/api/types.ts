@@ -222,3 +222,53 @@ export interface AdminConnection {
 export interface AdminConnections {
   connections: AdminConnection[];
 }
+
+/** GET …/jobs/{id}/summary: what a hardware engineer looks at first. */
+export interface ResourceUse {
+  used: number;
+  available: number;
+  percent: number;
+}
+
+export interface ClockTiming {
+  clock: string;
+  achieved_mhz: number;
+  target_mhz: number;
+  passed: boolean;
+}
+
+export interface BuildSummary {
+  kind: "build";
+  flow: string;
+  device: string | null;
+  package: string | null;
+  top: string | null;
+  sources: string[];
+  utilization: Record<string, ResourceUse>;
+  clocks: ClockTiming[];
+  timing_met: boolean | null;
+  cells: Record<string, number>;
+  warnings: number;
+  errors: number;
+}
+
+export interface SimulatedTime {
+  value: number;
+  unit: string;
+  seconds: number;
+}
+
+export interface SimulationSummary {
+  kind: "simulation";
+  top: string | null;
+  sources: string[];
+  passed: boolean;
+  output_lines: number;
+  errors: number;
+  fatals: number;
+  warnings: number;
+  simulated_time: SimulatedTime | null;
+  waveforms: string[];
+}
+
+export type JobSummary = BuildSummary | SimulationSummary;

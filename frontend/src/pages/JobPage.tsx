@@ -7,6 +7,7 @@ import { ConnectionIndicator } from "../components/ConnectionIndicator";
 import { LogViewer } from "../components/LogViewer";
 import { ProgressPanel } from "../components/ProgressPanel";
 import { StatusBadge } from "../components/StatusBadge";
+import { SummaryCard } from "../components/SummaryCard";
 import { useToast } from "../components/Toasts";
 import { useJobPage } from "../hooks/useJobPage";
 import { saveBlob } from "../lib/download";
@@ -96,6 +97,7 @@ function JobView({ jobId }: { jobId: number }) {
           </a>
         }
       />
+      {!active && <SummaryCard job={job} reloadKey={finishedAt} />}
       {!active && (
         <section className="panel">
           <h2>Artifacts</h2>
