@@ -41,7 +41,7 @@ src/tb.v:12: $finish called at 1234000 (1ps)
 """
 
 
-def test_counter_counts_warning_and_error_lines_in_any_batch() -> None:
+def test_counter_counts_distinct_warning_and_error_lines_in_any_batch() -> None:
     counter = MessageCounter()
     lines = NEXTPNR_AND_YOSYS.splitlines(keepends=True)
     counter.feed("".join(lines[:2]))
@@ -51,6 +51,8 @@ def test_counter_counts_warning_and_error_lines_in_any_batch() -> None:
         "src/a.v:3: warning: implicit net\nsrc/a.v:4: error: unknown module\nsrc/b.v:1: syntax error\n"
     )
     assert (counter.warnings, counter.errors) == (4, 3)
+    counter.feed("Warning: No clock constraint on net 'clk'\nsrc/b.v:1: syntax error\n")
+    assert (counter.warnings, counter.errors) == (4, 3), "a line seen before is not counted again"
 
 
 def test_simulation_output_tells_display_lines_from_vvps_own() -> None:

@@ -19,8 +19,9 @@ from a6hub.domain.jobs import JobStatus
 
 SUMMARY_ARTIFACT = "summary.json"
 
-_WARNING = re.compile(r"^(?:Warning|WARNING):|^\S+:\d+: [Ww]arning:", re.MULTILINE)
-_ERROR = re.compile(r"^ERROR:|^\S+:\d+: (?:error|syntax error)", re.MULTILINE)
+MAX_REMEMBERED = 10_000
+_WARNING_LINE = re.compile(r"^(?:(?:Warning|WARNING):|\S+:\d+: [Ww]arning:).*$", re.MULTILINE)
+_ERROR_LINE = re.compile(r"^(?:ERROR:|\S+:\d+: (?:error|syntax error)).*$", re.MULTILINE)
 _FATAL = re.compile(r"^FATAL:", re.MULTILINE)
 _FINISH = re.compile(r"\$(?:finish|stop) called at (\d+) \((\d+)(s|ms|us|ns|ps|fs)\)")
 # vvp's own lines, which are not the testbench's $display output.
@@ -66,7 +67,7 @@ class BuildSummary(BaseModel):
     clocks: list[ClockTiming] = Field(default_factory=list)
     timing_met: bool | None = None  # None: no clock (or no place and route)
     cells: dict[str, int] = Field(default_factory=dict)
-    warnings: int = 0
+    warnings: int = 0  # distinct warning lines of the tools (and the hub's own)
     errors: int = 0
 
 
@@ -78,7 +79,7 @@ class SimulationSummary(BaseModel):
     output_lines: int = 0  # what the testbench printed ($display, $write, $monitor)
     errors: int = 0  # $error
     fatals: int = 0  # $fatal
-    warnings: int = 0  # $warning and the compiler's warnings
+    warnings: int = 0  # distinct $warning lines and the compiler's warnings
     simulated_time: SimulatedTime | None = None  # None: the run ended without $finish or $stop
     waveforms: list[str] = Field(default_factory=list)
 
@@ -87,17 +88,29 @@ JobSummary = Annotated[BuildSummary | SimulationSummary, Field(discriminator="ki
 
 
 class MessageCounter:
-    """Counts the warning and error lines in tools' output, fed in batches of whole lines."""
+    """Counts the distinct warning and error lines in tools' output, fed in batches of whole lines.
+
+    Distinct, because yosys shows some messages twice (on its output and in its log) and runs
+    its checks more than once; past :data:`MAX_REMEMBERED` lines every further one counts.
+    """
 
     def __init__(self) -> None:
         self.warnings = 0
         self.errors = 0
+        self._seen: set[str] = set()
 
     def feed(self, text: str) -> None:
         if "arning" in text or "WARNING" in text:
-            self.warnings += len(_WARNING.findall(text))
+            self.warnings += sum(map(self._new, _WARNING_LINE.findall(text)))
         if "rror" in text or "ERROR" in text:
-            self.errors += len(_ERROR.findall(text))
+            self.errors += sum(map(self._new, _ERROR_LINE.findall(text)))
+
+    def _new(self, line: str) -> bool:
+        if line in self._seen:
+            return False
+        if len(self._seen) < MAX_REMEMBERED:
+            self._seen.add(line)
+        return True
 
 
 class SimulationOutput:
