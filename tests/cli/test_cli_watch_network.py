@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -66,3 +67,6 @@ def test_on_a_terminal_watch_shows_a_live_view(signed_in: Cli, cli_hub: Hub) -> 
     assert "PASS: counter = 1000" in text
     assert f"job {job_id} simulation" in text and "100%" in text
     assert f"✓ job {job_id} (simulation) completed in " in text
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+    assert "simulation · blinky_tb passed" in plain and "1 output line · 0 $error" in plain
+    assert "simulated time 83.29 us" in plain, plain
