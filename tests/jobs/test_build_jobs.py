@@ -98,6 +98,9 @@ def test_a_broken_design_fails_with_the_tools_own_message(job_hub: JobHub) -> No
     error = next(event for event in events if event["type"] == "error")
     assert error["data"]["error_message"] == finished["error_message"]
     assert finished["error_message"] in job_hub.log(project, job["id"])
+    summary = job_hub.client.get(f"/api/v1/jobs/{job['id']}/summary").json()
+    assert (summary["kind"], summary["flow"], summary["cells"]) == ("build", "synth", {})
+    assert summary["errors"] >= 1 and summary["sources"] == ["top.v"]
 
 
 def test_log_is_readable_by_byte_offset(job_hub: JobHub) -> None:
