@@ -17,6 +17,7 @@ from tests.flows.flowkit import RecordingSink, sources
 from a6hub.adapters.flows import FlowError, FlowResult, run_flow
 from a6hub.domain.job_config import BuildConfig, SimulationConfig
 from a6hub.domain.jobs import JobType
+from a6hub.domain.summary import BuildSummary
 
 pytestmark = pytest.mark.slow
 
@@ -92,6 +93,8 @@ def test_picosoc_without_dsp_does_not_fit_the_up5k(workdir: Path, sink: Recordin
     assert message.startswith("place_route failed: the design does not fit the device: no ICESTORM_LC left")
     assert "no BELs remaining to implement cell type 'ICESTORM_LC'" in message
     assert "config.synth_options (e.g. -dsp for an iCE40 UltraPlus)" in message
+    summary = BuildSummary.model_validate_json((workdir / "summary.json").read_text())
+    assert summary.cells["SB_LUT4"] > 5280 and summary.errors >= 1 and summary.sources == PICOSOC_ORDER
 
 
 TESTBENCH_EZ = {"top": "testbench", "files": ["testbench_ez.v", "picorv32.v"]}
