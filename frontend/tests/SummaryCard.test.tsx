@@ -40,6 +40,7 @@ describe("SummaryCard", () => {
     expect(text).toContain("clk73.212.0PASS");
     expect(text).toContain("fast40.050.0FAIL");
     expect(screen.getByTestId("summary-counts").textContent).toBe("29 cells · 1 warning · 0 errors");
+    expect(screen.getByTestId("summary-sources").textContent).toBe("Sources, in this order: blinky.v");
   });
 
   it("shows a simulation's counts and simulated time", async () => {
@@ -55,6 +56,7 @@ describe("SummaryCard", () => {
     expect((await screen.findByTestId("summary-counts")).textContent).toBe(
       "Failed · 3 output lines · 1 $error · 0 $fatal · 0 warnings · simulated time 83.33 us",
     );
+    expect(screen.queryByTestId("summary-sources")).toBeNull();
   });
 
   it("shows nothing while the job has no summary (404)", async () => {

@@ -35,6 +35,7 @@ def test_a_build_shows_used_resources_fmax_against_target_and_counts() -> None:
             "cells": {"SB_DFF": 26, "SB_LUT4": 3},
             "warnings": 1,
             "errors": 0,
+            "sources": ["blinky.v", "uart.v"],
             "a_field_from_a_newer_hub": True,
         }
     )
@@ -43,6 +44,7 @@ def test_a_build_shows_used_resources_fmax_against_target_and_counts() -> None:
     assert "ICESTORM_LC  29    5280" in text and "ICESTORM_RAM" not in text
     assert "clk    73.2" in text and "PASS" in text and "fast" in text and "FAIL" in text
     assert "29 cells · 1 warning · 0 errors" in text
+    assert "sources, in this order: blinky.v uart.v" in text
 
 
 def test_a_simulation_shows_its_counts_and_the_simulated_time() -> None:
@@ -58,3 +60,4 @@ def test_a_simulation_shows_its_counts_and_the_simulated_time() -> None:
     text = rendered(summary)
     assert "simulation · tb passed" in text
     assert "3 output lines · 0 $error · 0 $fatal · 0 warnings · simulated time 83.33 us" in text
+    assert "sources" not in text, "no line for an unknown source order"

@@ -38,6 +38,11 @@ export function SummaryCard({ job, reloadKey }: { job: Job; reloadKey: number })
     <section className="panel summary-card" data-testid="summary-card">
       <h2>Summary</h2>
       {summary.kind === "build" ? <BuildDetails summary={summary} /> : <SimulationDetails summary={summary} />}
+      {summary.sources.length > 0 && (
+        <p className="muted" data-testid="summary-sources">
+          Sources, in this order: {summary.sources.join(" ")}
+        </p>
+      )}
     </section>
   );
 }

@@ -34,7 +34,12 @@ def _build(summary: BuildSummary) -> RenderableType:
             clocks.add_row(clock.clock, f"{clock.achieved_mhz:.1f}", f"{clock.target_mhz:.1f}", verdict)
         parts.append(clocks)
     parts.append(Text(f"{sum(summary.cells.values())} cells · " + _counts(summary.warnings, summary.errors)))
+    parts += _source_order(summary.sources)
     return Group(*parts)
+
+
+def _source_order(sources: list[str]) -> list[RenderableType]:
+    return [Text(f"sources, in this order: {' '.join(sources)}", style="dim")] if sources else []
 
 
 def _simulation(summary: SimulationSummary) -> RenderableType:
@@ -46,7 +51,7 @@ def _simulation(summary: SimulationSummary) -> RenderableType:
         f"{_plural(summary.output_lines, 'output line')} · {summary.errors} $error · "
         f"{summary.fatals} $fatal · {_plural(summary.warnings, 'warning')} · {ended}"
     )
-    return Group(head, Text(counts))
+    return Group(head, Text(counts), *_source_order(summary.sources))
 
 
 def _counts(warnings: int, errors: int) -> str:
