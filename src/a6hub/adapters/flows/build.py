@@ -33,7 +33,7 @@ def build(
     *,
     timeout_s: float,
 ) -> FlowResult:
-    """Synthesize (and for "ice40" place, route and pack) the project's design.
+    """Synthesize (and for an FPGA family's flow also place, route and pack) the project's design.
 
     A build that fails after its tools started still leaves ``summary.json`` with what is known."""
     ctx = FlowContext(FLOWS[config.flow], tools, sink, Deadline.after(timeout_s))
