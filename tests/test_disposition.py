@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import quote, unquote
 
@@ -83,8 +82,7 @@ def test_downloading_a_file_and_an_artifact_with_a_hostile_name(client: TestClie
     context.lifecycle.start(job, "test")
     context.lifecycle.finish(job, JobStatus.COMPLETED)
     with context.db.session() as session:
-        sha = hashlib.sha256(b"wave").hexdigest()
-        session.add(JobArtifact(job_id=job, name=HOSTILE, content=b"wave", size_bytes=4, sha256=sha))
+        session.add(JobArtifact.holding(job, HOSTILE, b"wave"))
     listed = client.get(f"/api/v1/projects/{project}/jobs/{job}/artifacts", headers=owner).json()
     [artifact] = [entry for entry in listed if entry["name"] == HOSTILE]
     downloaded = client.get(artifact["url"], headers=owner)

@@ -76,8 +76,7 @@ def test_a_copy_stored_by_an_older_version_is_not_listed_twice(client: TestClien
     context.lifecycle.log(job, "hello\n")
     context.lifecycle.finish(job, JobStatus.FAILED, error_message="boom")
     with context.db.session() as session:
-        sha = hashlib.sha256(b"hello\n").hexdigest()
-        session.add(JobArtifact(job_id=job, name="job.log", content=b"hello\n", size_bytes=6, sha256=sha))
+        session.add(JobArtifact.holding(job, "job.log", b"hello\n"))
     assert [entry["name"] for entry in _artifacts(client, owner, project, job)] == ["job.log"]
     got = client.get(f"/api/v1/projects/{project}/jobs/{job}/artifacts/job.log", headers=owner)
     assert got.content == b"hello\n"

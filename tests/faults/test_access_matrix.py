@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,15 +50,7 @@ def _job(client: TestClient, headers: dict[str, str], project_id: int) -> int:
     summary = BuildSummary(flow="synth", top="top", cells={"SB_LUT4": 1}).model_dump_json().encode()
     with context.db.session() as session:
         for name, content in (("job.log", b"hello\n"), (SUMMARY_ARTIFACT, summary)):
-            session.add(
-                JobArtifact(
-                    job_id=job_id,
-                    name=name,
-                    content=content,
-                    size_bytes=len(content),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                )
-            )
+            session.add(JobArtifact.holding(job_id, name, content))
     return job_id
 
 

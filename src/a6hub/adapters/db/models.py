@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -144,3 +145,9 @@ class JobArtifact(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def holding(cls, job_id: int, name: str, content: bytes) -> JobArtifact:
+        """An artifact of ``content``, with its size and sha256 worked out."""
+        digest = hashlib.sha256(content).hexdigest()
+        return cls(job_id=job_id, name=name, content=content, size_bytes=len(content), sha256=digest)

@@ -3,7 +3,6 @@ kept within its limits (count and total size, checked before any file is read)."
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -45,16 +44,7 @@ def store_artifacts(
     by_name = {path.name: path for path in paths if _inside(path, root)}
     choice = choose_artifacts([(name, path.stat().st_size) for name, path in by_name.items()], limits)
     for name in choice.kept:
-        content = _read_no_follow(by_name[name])
-        session.add(
-            JobArtifact(
-                job_id=job_id,
-                name=name,
-                content=content,
-                size_bytes=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-            )
-        )
+        session.add(JobArtifact.holding(job_id, name, _read_no_follow(by_name[name])))
     return choice.problem
 
 
